@@ -1,0 +1,497 @@
+/**
+ * BatchingMiddleware: the first link of the Graph client's middleware chain. It holds the only
+ * state of the library: the open window, the queue of requests waiting for a batch slot, and the
+ * batches in flight. The data path is collect (core/collect) → encode (core/encode) → send
+ * (core/send) → decode (core/decode) → settle (core/settle), each a module of its own.
+ */
+import {
+  AuthenticationHandlerOptions,
+  Context,
+  Middleware,
+  MiddlewareOptions,
+  RedirectHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
+import { Window } from "./core/collect";
+import { toResponse, SubResponse } from "./core/decode";
+import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./core/encode";
+import { orderUnits } from "./core/order";
+import { sendBatch } from "./core/send";
+import { Decision, Member, planSettlement } from "./core/settle";
+import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./core/target";
+import { abortReason, BatchError, MissingResponseError } from "./errors";
+import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions, ResolvedOptions } from "./options";
+import { getHeader, toHeaderRecord } from "./utils/headers";
+import { isRedirectStatus } from "./utils/status";
+
+/** A batch endpoint and the options its `$batch` call carries down the chain. */
+interface Group {
+  readonly key: string;
+  readonly target: Pick<Target, "origin" | "version">;
+  readonly middlewareOptions: readonly MiddlewareOptions[];
+  readonly customHosts?: Set<string>;
+}
+
+type State = "window" | "queued" | "delayed" | "inflight" | "settled";
+
+/** A request admitted for batching, from admission until its caller is settled. */
+interface Pending {
+  readonly seq: number;
+  readonly context: Context;
+  readonly url: string;
+  readonly method: string;
+  readonly group: Group;
+  readonly payload: SubRequestPayload;
+  readonly maxRetries: number;
+  readonly orderId?: string;
+  readonly dependsOn: readonly string[];
+  readonly signal?: AbortSignal;
+  state: State;
+  /** Times sent so far. */
+  attempts: number;
+  /** Alone in its window: sent as a plain request, not wrapped in `$batch`. */
+  alone: boolean;
+  /** The other requests that must share its batch (dependsOn), itself included, dependencies first. */
+  unit?: Pending[];
+  retryTimer?: ReturnType<typeof setTimeout>;
+  batch?: InFlightBatch;
+  resolve(): void;
+  reject(error: unknown): void;
+  detachAbort?: () => void;
+}
+
+interface InFlightBatch {
+  readonly members: Pending[];
+  readonly controller?: AbortController;
+}
+
+/** Identities of objects (auth providers, option instances, customHosts sets) for group keys. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
+  return id;
+}
+
+/** All per-request middleware options but ours. MiddlewareControl keeps them in a private map. */
+function requestMiddlewareOptions(context: Context): MiddlewareOptions[] {
+  const map = (context.middlewareControl as unknown as { middlewareOptions?: unknown } | undefined)?.middlewareOptions;
+  if (!(map instanceof Map)) return [];
+  return [...map.values()].filter((option): option is MiddlewareOptions => !(option instanceof BatchingOptions));
+}
+
+function batchingOptionsOf(context: Context): BatchingOptions | undefined {
+  const option = context.middlewareControl?.getMiddlewareOptions(BatchingOptions);
+  return option instanceof BatchingOptions ? option : undefined;
+}
+
+export class BatchingMiddleware implements Middleware {
+  private next?: Middleware;
+  private readonly options: ResolvedOptions;
+  private readonly window: Window<Pending>;
+  /** Units waiting for a batch slot, per group, in arrival order. */
+  private readonly queues = new Map<string, Pending[][]>();
+  private inFlight = 0;
+  /** Shared back-off: while the service throttles, nobody sends before this time. */
+  private pausedUntil = 0;
+  private pauseTimer?: ReturnType<typeof setTimeout>;
+  private seq = 0;
+
+  constructor(options?: BatchingMiddlewareOptions) {
+    this.options = resolveOptions(options);
+    this.window = new Window<Pending>(this.options.windowMs, (items) => this.closeWindow(items));
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const next = this.next;
+    if (!next) throw new Error("BatchingMiddleware sends through the rest of the chain: it cannot be the last middleware");
+    // Numbered on arrival, before any await: a request whose body is read asynchronously keeps
+    // its place in the batch among the requests issued with it.
+    const seq = this.seq++;
+    const admitted = await this.admit(context);
+    if (!admitted) return next.execute(context);
+    return new Promise<void>((resolve, reject) => this.enqueue(seq, admitted, resolve, reject));
+  }
+
+  /** Decides whether a request is batched; returns what the queue needs, or undefined to pass it on. */
+  private async admit(context: Context) {
+    const perRequest = batchingOptionsOf(context);
+    if (perRequest?.enabled === false) return undefined;
+    if (typeof context.request !== "string") return undefined;
+    const target = parseTarget(context.request);
+    if (!target || isBatchEndpoint(target.relativeUrl)) return undefined;
+    if (!isBatchableHost(target.host, target.hostname, context.customHosts, this.options.hosts)) return undefined;
+    const fetchOptions = context.options ?? {};
+    const method = (fetchOptions.method ?? "GET").toUpperCase();
+    let headers = toHeaderRecord(fetchOptions.headers as HeadersInit | undefined);
+    if (this.options.shouldBatch && !this.options.shouldBatch({ url: context.request, method, headers: { ...headers }, context })) {
+      return undefined;
+    }
+    let body: unknown = fetchOptions.body;
+    if (needsAsyncRead(body)) {
+      const reading = readBlobBody(body, headers);
+      this.window.hold(reading);
+      ({ body, headers } = await reading);
+    }
+    const encoded = encodeRequest(method, target.relativeUrl, headers, body, this.options.maxBodyBytes);
+    if (!encoded.batchable) return undefined;
+
+    const middlewareOptions = requestMiddlewareOptions(context);
+    const key = [
+      target.origin.toLowerCase(),
+      target.version,
+      context.customHosts ? objectId(context.customHosts) : 0,
+      ...middlewareOptions.map((option) =>
+        option instanceof AuthenticationHandlerOptions
+          ? // Same provider and scopes = same identity, whichever options instance carries them.
+            `auth:${option.authenticationProvider ? objectId(option.authenticationProvider) : 0}:${JSON.stringify(option.authenticationProviderOptions ?? null)}`
+          : `${option.constructor.name}#${objectId(option)}`,
+      ),
+    ].join("|");
+    const group: Group = { key, target, middlewareOptions, customHosts: context.customHosts };
+    return {
+      context,
+      url: context.request,
+      method,
+      group,
+      payload: encoded.payload,
+      maxRetries: perRequest?.maxRetries ?? this.options.retry.maxRetries,
+      orderId: perRequest?.id,
+      dependsOn: perRequest?.dependsOn ?? [],
+      signal: fetchOptions.signal ?? undefined,
+    };
+  }
+
+  private enqueue(
+    seq: number,
+    admitted: NonNullable<Awaited<ReturnType<BatchingMiddleware["admit"]>>>,
+    resolve: () => void,
+    reject: (error: unknown) => void,
+  ): void {
+    const { signal } = admitted;
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const pending: Pending = {
+      ...admitted,
+      seq,
+      state: "window",
+      attempts: 0,
+      alone: false,
+      resolve,
+      reject,
+    };
+    if (signal) {
+      const onAbort = () => this.abort(pending);
+      signal.addEventListener("abort", onAbort, { once: true });
+      pending.detachAbort = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.window.add(pending);
+  }
+
+  /** The window closed: group its requests, resolve their ordering, queue them, send. */
+  private closeWindow(items: Pending[]): void {
+    items.sort((a, b) => a.seq - b.seq);
+    const byGroup = new Map<string, Pending[]>();
+    for (const item of items) {
+      const list = byGroup.get(item.group.key);
+      if (list) list.push(item);
+      else byGroup.set(item.group.key, [item]);
+    }
+    for (const [key, groupItems] of byGroup) {
+      const { units, rejected } = orderUnits(groupItems, this.options.maxBatchSize);
+      for (const { item, error } of rejected) this.settle(item, () => item.reject(error));
+      if (groupItems.length === 1 && units.length === 1) units[0][0].alone = true;
+      for (const unit of units) {
+        for (const member of unit) {
+          member.state = "queued";
+          if (unit.length > 1) member.unit = unit;
+        }
+      }
+      const queue = this.queues.get(key);
+      if (queue) queue.push(...units);
+      else if (units.length > 0) this.queues.set(key, units);
+    }
+    this.pump();
+  }
+
+  /** Starts batches while slots are free and nobody asked us to back off. */
+  private pump(): void {
+    while (this.inFlight < this.options.maxConcurrentBatches) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) {
+        this.pauseTimer ??= setTimeout(() => {
+          this.pauseTimer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
+      const taken = this.takeBatch();
+      if (!taken) return;
+      this.inFlight++;
+      void this.dispatch(taken.group, taken.members).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest waiting unit's group, filled up to maxBatchSize with that group's next units. */
+  private takeBatch(): { group: Group; members: Pending[] } | undefined {
+    let oldestKey: string | undefined;
+    let oldestSeq = Infinity;
+    for (const [key, queue] of this.queues) {
+      if (queue.length === 0) {
+        this.queues.delete(key);
+        continue;
+      }
+      if (queue[0][0].seq < oldestSeq) {
+        oldestSeq = queue[0][0].seq;
+        oldestKey = key;
+      }
+    }
+    if (oldestKey === undefined) return undefined;
+    const queue = this.queues.get(oldestKey)!;
+    const members: Pending[] = [];
+    while (queue.length > 0 && members.length + queue[0].length <= this.options.maxBatchSize) {
+      members.push(...queue.shift()!);
+    }
+    if (queue.length === 0) this.queues.delete(oldestKey);
+    return { group: members[0].group, members };
+  }
+
+  private async dispatch(group: Group, members: Pending[]): Promise<void> {
+    for (const member of members) {
+      member.state = "inflight";
+      member.attempts++;
+    }
+    if (members.length === 1 && members[0].alone && members[0].attempts === 1) {
+      return this.sendAlone(members[0]);
+    }
+    // An AbortController for the batch only when a member can abort: when all of them have,
+    // the `$batch` call is abandoned too, so no socket stays busy for nobody.
+    const controller = members.some((m) => m.signal) ? new AbortController() : undefined;
+    const batch: InFlightBatch = { members, controller };
+    for (const member of members) member.batch = batch;
+
+    const ids = new Map<Pending, string>(members.map((member, index) => [member, String(index + 1)]));
+    const idByOrderId = new Map<string, string>();
+    for (const member of members) if (member.orderId !== undefined) idByOrderId.set(member.orderId.toLowerCase(), ids.get(member)!);
+    const entries = members.map((member) => ({
+      id: ids.get(member)!,
+      payload: member.payload,
+      // Dependencies already answered in an earlier batch are satisfied: only those in this batch remain.
+      dependsOn: member.dependsOn.map((dep) => idByOrderId.get(dep.toLowerCase())).filter((id): id is string => id !== undefined),
+    }));
+
+    const outcome = await sendBatch(this.next!, {
+      url: batchUrl(group.target),
+      body: encodeBatch(entries),
+      middlewareOptions: group.middlewareOptions,
+      customHosts: group.customHosts,
+      signal: controller?.signal,
+    });
+    const settleMembers: Member[] = entries.map((entry, index) => ({
+      id: entry.id,
+      method: members[index].method,
+      attempts: members[index].attempts,
+      maxRetries: members[index].maxRetries,
+      dependsOn: entry.dependsOn,
+    }));
+    const decisions = planSettlement(settleMembers, outcome, {
+      maxDelayMs: this.options.retry.maxDelayMs,
+      baseDelayMs: this.options.retry.baseDelayMs,
+      now: Date.now(),
+      random: Math.random,
+    });
+    this.apply(members, decisions);
+  }
+
+  /** A window of one: sent as it is, exactly as without the middleware. */
+  private async sendAlone(pending: Pending): Promise<void> {
+    try {
+      await this.next!.execute(pending.context);
+      this.settle(pending, () => pending.resolve());
+    } catch (error) {
+      this.settle(pending, () => pending.reject(error));
+    }
+  }
+
+  private apply(members: Pending[], decisions: Decision[]): void {
+    const retries: { member: Pending; delayMs: number }[] = [];
+    let throttleDelay = 0;
+    members.forEach((member, index) => {
+      member.batch = undefined;
+      if (member.state === "settled") return; // aborted while in flight
+      const decision = decisions[index];
+      switch (decision.kind) {
+        case "deliver":
+          this.deliver(member, decision.response);
+          break;
+        case "reject":
+          this.settle(member, () => member.reject(decision.error));
+          break;
+        case "retry":
+          retries.push({ member, delayMs: decision.delayMs });
+          if (decision.throttled) throttleDelay = Math.max(throttleDelay, decision.delayMs);
+          break;
+      }
+    });
+    if (throttleDelay > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + throttleDelay);
+    this.requeue(retries);
+  }
+
+  /**
+   * Retried requests go back to the queue after their delay, ahead of newer requests (they keep
+   * their arrival number). Requests ordered together go back together, after the longest delay.
+   */
+  private requeue(retries: { member: Pending; delayMs: number }[]): void {
+    const done = new Set<Pending>();
+    for (const { member } of retries) {
+      if (done.has(member)) continue;
+      const unit = (member.unit ?? [member]).filter((m) => retries.some((r) => r.member === m));
+      const delay = Math.max(...unit.map((m) => retries.find((r) => r.member === m)!.delayMs));
+      for (const m of unit) {
+        done.add(m);
+        m.state = "delayed";
+        m.alone = false;
+        m.unit = unit.length > 1 ? unit : undefined;
+      }
+      const timer = setTimeout(() => {
+        for (const m of unit) m.retryTimer = undefined;
+        const live = unit.filter((m) => m.state === "delayed");
+        if (live.length === 0) return;
+        for (const m of live) m.state = "queued";
+        this.insertUnit(live);
+        this.pump();
+      }, delay);
+      for (const m of unit) m.retryTimer = timer;
+    }
+  }
+
+  private insertUnit(unit: Pending[]): void {
+    const key = unit[0].group.key;
+    const queue = this.queues.get(key) ?? [];
+    let index = queue.findIndex((u) => u[0].seq > unit[0].seq);
+    if (index < 0) index = queue.length;
+    queue.splice(index, 0, unit);
+    this.queues.set(key, queue);
+  }
+
+  private deliver(member: Pending, sub: SubResponse): void {
+    if (isRedirectStatus(sub.status) && this.shouldFollow(member, sub)) {
+      void this.follow(member, sub);
+      return;
+    }
+    let response: Response;
+    try {
+      response = toResponse(sub, member.url);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.settle(member, () => member.reject(new MissingResponseError(`The batch response for this request could not be turned into a Response: ${reason}`, { status: 200 })));
+      return;
+    }
+    this.settle(member, () => {
+      member.context.response = response;
+      member.resolve();
+    });
+  }
+
+  /**
+   * Graph does not follow redirects inside a batch (`/content` answers 302 to a download URL).
+   * Unbatched, RedirectHandler would follow it; so we do, with a GET of the Location down the
+   * rest of the chain: AuthenticationHandler adds a token only if the Location is a Graph host,
+   * which is where RedirectHandler would keep it, and RedirectHandler follows any further hop.
+   */
+  private shouldFollow(member: Pending, sub: SubResponse): boolean {
+    if (member.method !== "GET" && member.method !== "HEAD") return false;
+    if (getHeader(sub.headers, "location") === undefined) return false;
+    if (member.context.options?.redirect === "manual") return false;
+    const redirectOptions = member.context.middlewareControl?.getMiddlewareOptions(RedirectHandlerOptions) as RedirectHandlerOptions | undefined;
+    return !(redirectOptions && redirectOptions.maxRedirects === 0);
+  }
+
+  private async follow(member: Pending, sub: SubResponse): Promise<void> {
+    const headers = toHeaderRecord(member.context.options?.headers as HeadersInit | undefined);
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === "authorization") delete headers[name];
+    const context: Context = {
+      request: new URL(getHeader(sub.headers, "location")!, member.url).href,
+      options: { ...member.context.options, method: member.method, headers, body: undefined },
+      middlewareControl: member.context.middlewareControl,
+      customHosts: member.context.customHosts,
+    };
+    try {
+      await this.next!.execute(context);
+      this.settle(member, () => {
+        member.context.response = context.response;
+        member.resolve();
+      });
+    } catch (error) {
+      this.settle(member, () => member.reject(error));
+    }
+  }
+
+  /** Settles a caller exactly once; later attempts (an abort racing an answer) are ignored. */
+  private settle(member: Pending, action: () => void): void {
+    if (member.state === "settled") return;
+    member.state = "settled";
+    member.detachAbort?.();
+    // A retry timer is shared by the requests ordered together: cleared with the last of them.
+    if (member.retryTimer && (member.unit ?? [member]).every((m) => m === member || m.state === "settled")) {
+      clearTimeout(member.retryTimer);
+    }
+    action();
+  }
+
+  private abort(member: Pending): void {
+    if (member.state === "settled") return;
+    const reason = abortReason(member.signal!);
+    switch (member.state) {
+      case "window":
+        this.window.remove(member);
+        break;
+      case "queued":
+        this.removeFromQueue(member);
+        break;
+      case "delayed":
+        // Its unit's timer also carries the others; it skips members no longer delayed.
+        break;
+      case "inflight": {
+        const batch = member.batch;
+        this.settle(member, () => member.reject(reason));
+        if (batch?.controller && batch.members.every((m) => m.state === "settled")) batch.controller.abort(reason);
+        return;
+      }
+    }
+    this.settle(member, () => member.reject(reason));
+    if (member.unit) this.releaseUnit(member);
+  }
+
+  /** A request others depend on was aborted before it left: they cannot run after it. */
+  private releaseUnit(aborted: Pending): void {
+    for (const other of aborted.unit ?? []) {
+      if (other === aborted || other.state === "settled" || !other.dependsOn.length) continue;
+      if (other.state === "queued") this.removeFromQueue(other);
+      this.settle(other, () =>
+        other.reject(new BatchError("A request this one depends on was aborted before it was sent")),
+      );
+    }
+  }
+
+  private removeFromQueue(member: Pending): void {
+    const queue = this.queues.get(member.group.key);
+    if (!queue) return;
+    for (let i = 0; i < queue.length; i++) {
+      const index = queue[i].indexOf(member);
+      if (index < 0) continue;
+      queue[i].splice(index, 1);
+      if (queue[i].length === 0) queue.splice(i, 1);
+      return;
+    }
+  }
+}

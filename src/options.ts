@@ -1,0 +1,144 @@
+import type { Context, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
+import { BatchingConfigError } from "./errors";
+
+/** What `shouldBatch` sees of a request. */
+export interface BatchCandidate {
+  /** Absolute request URL as the client built it. */
+  readonly url: string;
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** The caller's headers (a copy: changing it changes nothing). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The SDK's context, for anything else (middleware options, body). */
+  readonly context: Context;
+}
+
+export interface RetryOptions {
+  /** Retries of a throttled (429) or unavailable (503, 504) sub-request. Default 3, like the SDK's RetryHandler; 0 to 10. */
+  maxRetries?: number;
+  /** Longest wait before a retry, in ms. A `Retry-After` above it is not waited for: the caller gets the 429. Default 180000 (the SDK's RetryHandler maximum). */
+  maxDelayMs?: number;
+  /** First back-off step when the answer has no `Retry-After`, doubled on every attempt, with jitter. Default 1000. */
+  baseDelayMs?: number;
+}
+
+export interface BatchingMiddlewareOptions {
+  /** Requests per `$batch` call. Default 20 (Graph's limit); 1 to 20. */
+  maxBatchSize?: number;
+  /** 0 (default): a window is what is issued in the same tick. Above 0: requests are collected for that many ms. */
+  windowMs?: number;
+  /** `$batch` calls in flight at once; the rest wait in order. Default 4 (see docs/design.md). */
+  maxConcurrentBatches?: number;
+  /** Extra hosts (`host` or `host:port`, any scheme) whose `/{version}/...` URLs are batched too. */
+  hosts?: readonly string[];
+  /** Return false to send a request unbatched. Called once per request. */
+  shouldBatch?: (request: BatchCandidate) => boolean;
+  /** Retry of throttled sub-requests. */
+  retry?: RetryOptions;
+  /** Bodies larger than this (bytes, before base64) are sent unbatched. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface ResolvedOptions {
+  readonly maxBatchSize: number;
+  readonly windowMs: number;
+  readonly maxConcurrentBatches: number;
+  readonly hosts: ReadonlySet<string>;
+  readonly shouldBatch?: (request: BatchCandidate) => boolean;
+  readonly retry: Required<RetryOptions>;
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULTS = {
+  maxBatchSize: 20,
+  windowMs: 0,
+  maxConcurrentBatches: 4,
+  maxRetries: 3,
+  maxDelayMs: 180_000,
+  baseDelayMs: 1_000,
+  maxBodyBytes: 1024 * 1024,
+} as const;
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new BatchingConfigError(`${name} must be an integer from ${min} to ${max}; got ${String(value)}`);
+  }
+  return value;
+}
+
+function finite(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw new BatchingConfigError(`${name} must be a finite number >= ${min}; got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates once, at construction, so that a bad option fails loudly before any request is queued. */
+export function resolveOptions(options: BatchingMiddlewareOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new BatchingConfigError("BatchingMiddleware options must be an object");
+  }
+  const hosts = new Set<string>();
+  for (const host of options.hosts ?? []) {
+    if (typeof host !== "string" || host === "" || /[/?#\s]/.test(host)) {
+      throw new BatchingConfigError(`hosts takes "host" or "host:port" (no scheme, no path); got ${JSON.stringify(host)}`);
+    }
+    hosts.add(host.toLowerCase());
+  }
+  if (options.shouldBatch !== undefined && typeof options.shouldBatch !== "function") {
+    throw new BatchingConfigError("shouldBatch must be a function");
+  }
+  const retry = options.retry ?? {};
+  return {
+    maxBatchSize: integer("maxBatchSize", options.maxBatchSize, DEFAULTS.maxBatchSize, 1, 20),
+    windowMs: finite("windowMs", options.windowMs, DEFAULTS.windowMs, 0),
+    maxConcurrentBatches: integer("maxConcurrentBatches", options.maxConcurrentBatches, DEFAULTS.maxConcurrentBatches, 1, Number.MAX_SAFE_INTEGER),
+    hosts,
+    shouldBatch: options.shouldBatch,
+    retry: {
+      maxRetries: integer("retry.maxRetries", retry.maxRetries, DEFAULTS.maxRetries, 0, 10),
+      maxDelayMs: finite("retry.maxDelayMs", retry.maxDelayMs, DEFAULTS.maxDelayMs, 0),
+      baseDelayMs: finite("retry.baseDelayMs", retry.baseDelayMs, DEFAULTS.baseDelayMs, 0),
+    },
+    maxBodyBytes: integer("maxBodyBytes", options.maxBodyBytes, DEFAULTS.maxBodyBytes, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+export interface BatchingOptionsInit {
+  /** false: send this request unbatched, as if the middleware were not there. Default true. */
+  enabled?: boolean;
+  /** Overrides `retry.maxRetries` for this request. */
+  maxRetries?: number;
+  /** A name for this request, unique among the requests issued with it, for others' `dependsOn`. */
+  id?: string;
+  /** Run after these requests (by `id`), issued in the same window. Becomes Graph's `dependsOn`. */
+  dependsOn?: string | readonly string[];
+}
+
+/**
+ * Per-request options, passed like the SDK's own handler options:
+ * `client.api(url).middlewareOptions([new BatchingOptions({ enabled: false })])`.
+ */
+export class BatchingOptions implements MiddlewareOptions {
+  readonly enabled: boolean;
+  readonly maxRetries?: number;
+  readonly id?: string;
+  readonly dependsOn: readonly string[];
+
+  constructor(init: BatchingOptionsInit = {}) {
+    this.enabled = init.enabled ?? true;
+    if (init.maxRetries !== undefined) integer("BatchingOptions.maxRetries", init.maxRetries, 0, 0, 10);
+    this.maxRetries = init.maxRetries;
+    if (init.id !== undefined && (typeof init.id !== "string" || init.id === "")) {
+      throw new BatchingConfigError("BatchingOptions.id must be a non-empty string");
+    }
+    this.id = init.id;
+    const dependsOn = init.dependsOn === undefined ? [] : typeof init.dependsOn === "string" ? [init.dependsOn] : [...init.dependsOn];
+    for (const dep of dependsOn) {
+      if (typeof dep !== "string" || dep === "") throw new BatchingConfigError("BatchingOptions.dependsOn takes non-empty ids");
+    }
+    this.dependsOn = dependsOn;
+  }
+}
