@@ -293,6 +293,7 @@ export class BatchingMiddleware implements Middleware {
       url: batchUrl(group.target),
       body: encodeBatch(entries),
       middlewareOptions: group.middlewareOptions,
+      controlLike: members[0].context.middlewareControl,
       customHosts: group.customHosts,
       signal: controller?.signal,
     });

@@ -37,7 +37,13 @@ export function plainClient(
 }
 
 /** Settles a promise into a comparable shape: the value, or the error's public fields. */
-export async function outcome<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Record<string, unknown> }> {
+export interface Outcome<T> {
+  ok: boolean;
+  value?: T;
+  error?: { name: string; message: string; statusCode?: unknown; code?: unknown };
+}
+
+export async function outcome<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await promise };
   } catch (error) {

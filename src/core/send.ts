@@ -8,9 +8,14 @@ import { parseBatchResponse, SubResponse } from "./decode";
 import type { BatchOutcome } from "./settle";
 
 /**
- * The SDK does not export MiddlewareControl from its entry point; this has the same public
- * surface (a map keyed by option class), which is all the handlers use.
+ * The handlers read their options only from a context whose middlewareControl is an
+ * `instanceof MiddlewareControl` of their own copy of the SDK (its CommonJS or its ES build).
+ * The SDK does not export the class, so we build the batch's control with the constructor of
+ * the control the callers' requests came with: the same copy as the handlers'. Without one
+ * (a context built by hand), a look-alike keeps the same surface.
  */
+type ControlClass = new (options?: MiddlewareOptions[]) => NonNullable<Context["middlewareControl"]>;
+
 class OptionsControl {
   private readonly options = new Map<Function, MiddlewareOptions>();
   constructor(options: readonly MiddlewareOptions[]) {
@@ -24,14 +29,17 @@ class OptionsControl {
   }
 }
 
-export function middlewareControlFor(options: readonly MiddlewareOptions[]): Context["middlewareControl"] {
-  return new OptionsControl(options) as unknown as Context["middlewareControl"];
+export function middlewareControlFor(options: readonly MiddlewareOptions[], like?: Context["middlewareControl"]): Context["middlewareControl"] {
+  const Control = (like?.constructor ?? OptionsControl) as ControlClass;
+  return new Control([...options]);
 }
 
 export interface BatchCall {
   readonly url: string;
   readonly body: string;
   readonly middlewareOptions: readonly MiddlewareOptions[];
+  /** A control of the callers' requests, whose class the batch's control takes. */
+  readonly controlLike?: Context["middlewareControl"];
   readonly customHosts?: Set<string>;
   readonly signal?: AbortSignal;
 }
@@ -64,7 +72,7 @@ export async function sendBatch(next: Middleware, call: BatchCall): Promise<Batc
   const context: Context = {
     request: call.url,
     options: { method: "POST", headers: { "Content-Type": "application/json" }, body: call.body, signal: call.signal },
-    middlewareControl: middlewareControlFor(call.middlewareOptions),
+    middlewareControl: middlewareControlFor(call.middlewareOptions, call.controlLike),
     customHosts: call.customHosts,
   };
   try {
@@ -101,7 +109,7 @@ async function followNextLink(next: Middleware, url: string, call: BatchCall) {
   const context: Context = {
     request: url,
     options: { method: "GET", headers: {}, signal: call.signal },
-    middlewareControl: middlewareControlFor(call.middlewareOptions),
+    middlewareControl: middlewareControlFor(call.middlewareOptions, call.controlLike),
     customHosts: call.customHosts,
   };
   try {
