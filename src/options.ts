@@ -27,7 +27,7 @@ export interface BatchingMiddlewareOptions {
   maxBatchSize?: number;
   /** 0 (default): a window is what is issued in the same tick. Above 0: requests are collected for that many ms. */
   windowMs?: number;
-  /** `$batch` calls in flight at once; the rest wait in order. Default 4 (see docs/design.md). */
+  /** `$batch` calls in flight at once; the rest wait in order. Default 6 (see docs/design.md). */
   maxConcurrentBatches?: number;
   /** Extra hosts (`host` or `host:port`, any scheme) whose `/{version}/...` URLs are batched too. */
   hosts?: readonly string[];
@@ -52,7 +52,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   maxBatchSize: 20,
   windowMs: 0,
-  maxConcurrentBatches: 4,
+  maxConcurrentBatches: 6,
   maxRetries: 3,
   maxDelayMs: 180_000,
   baseDelayMs: 1_000,
