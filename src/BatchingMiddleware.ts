@@ -15,6 +15,7 @@ import { Window } from "./core/collect";
 import { toResponse, SubResponse } from "./core/decode";
 import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./core/encode";
 import { orderUnits } from "./core/order";
+import { UnitQueue } from "./core/queue";
 import { sendBatch } from "./core/send";
 import { Decision, Member, planSettlement } from "./core/settle";
 import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./core/target";
@@ -90,7 +91,7 @@ export class BatchingMiddleware implements Middleware {
   private readonly options: ResolvedOptions;
   private readonly window: Window<Pending>;
   /** Units waiting for a batch slot, per group, in arrival order. */
-  private readonly queues = new Map<string, Pending[][]>();
+  private readonly queues = new Map<string, UnitQueue<Pending>>();
   private inFlight = 0;
   /** Shared back-off: while the service throttles, nobody sends before this time. */
   private pausedUntil = 0;
@@ -213,9 +214,10 @@ export class BatchingMiddleware implements Middleware {
           if (unit.length > 1) member.unit = unit;
         }
       }
-      const queue = this.queues.get(key);
-      if (queue) queue.push(...units);
-      else if (units.length > 0) this.queues.set(key, units);
+      if (units.length === 0) continue;
+      const queue = this.queues.get(key) ?? new UnitQueue<Pending>();
+      for (const unit of units) queue.push(unit);
+      this.queues.set(key, queue);
     }
     this.pump();
   }
@@ -246,19 +248,20 @@ export class BatchingMiddleware implements Middleware {
     let oldestKey: string | undefined;
     let oldestSeq = Infinity;
     for (const [key, queue] of this.queues) {
-      if (queue.length === 0) {
+      const head = queue.peek();
+      if (!head) {
         this.queues.delete(key);
         continue;
       }
-      if (queue[0][0].seq < oldestSeq) {
-        oldestSeq = queue[0][0].seq;
+      if (head[0].seq < oldestSeq) {
+        oldestSeq = head[0].seq;
         oldestKey = key;
       }
     }
     if (oldestKey === undefined) return undefined;
     const queue = this.queues.get(oldestKey)!;
     const members: Pending[] = [];
-    while (queue.length > 0 && members.length + queue[0].length <= this.options.maxBatchSize) {
+    for (let head = queue.peek(); head && members.length + head.length <= this.options.maxBatchSize; head = queue.peek()) {
       members.push(...queue.shift()!);
     }
     if (queue.length === 0) this.queues.delete(oldestKey);
@@ -377,10 +380,8 @@ export class BatchingMiddleware implements Middleware {
 
   private insertUnit(unit: Pending[]): void {
     const key = unit[0].group.key;
-    const queue = this.queues.get(key) ?? [];
-    let index = queue.findIndex((u) => u[0].seq > unit[0].seq);
-    if (index < 0) index = queue.length;
-    queue.splice(index, 0, unit);
+    const queue = this.queues.get(key) ?? new UnitQueue<Pending>();
+    queue.insertInOrder(unit);
     this.queues.set(key, queue);
   }
 
@@ -485,14 +486,6 @@ export class BatchingMiddleware implements Middleware {
   }
 
   private removeFromQueue(member: Pending): void {
-    const queue = this.queues.get(member.group.key);
-    if (!queue) return;
-    for (let i = 0; i < queue.length; i++) {
-      const index = queue[i].indexOf(member);
-      if (index < 0) continue;
-      queue[i].splice(index, 1);
-      if (queue[i].length === 0) queue.splice(i, 1);
-      return;
-    }
+    this.queues.get(member.group.key)?.remove(member);
   }
 }
