@@ -30,6 +30,7 @@ test(`soak: ${requests} mixed requests with faults, nothing lost, nothing run tw
   // The faults really happened: throttled sub-requests, outer failures and partial batches.
   expect(summary.throttled).toBeGreaterThan(requests * 0.05);
   expect(summary.outerFaults).toBeGreaterThan(0);
+  expect(summary.ambiguous).toBeLessThanOrEqual(20 * summary.resets);
   expect(summary.httpCalls.batchNextLink).toBeGreaterThan(0);
   expect(summary.writesSucceeded).toBeGreaterThan(requests * 0.25);
   expect(code).toBe(0);

@@ -260,9 +260,13 @@ export class BatchingMiddleware implements Middleware {
     }
     if (oldestKey === undefined) return undefined;
     const queue = this.queues.get(oldestKey)!;
-    const members: Pending[] = [];
-    for (let head = queue.peek(); head && members.length + head.length <= this.options.maxBatchSize; head = queue.peek()) {
-      members.push(...queue.shift()!);
+    const members: Pending[] = [...queue.shift()!];
+    // Graph runs one dependsOn shape per batch (all parallel, one chain, or all on one request):
+    // requests ordered together travel in a batch of their own, independent ones fill the rest.
+    if (members.length === 1) {
+      for (let head = queue.peek(); head && head.length === 1 && members.length < this.options.maxBatchSize; head = queue.peek()) {
+        members.push(queue.shift()![0]);
+      }
     }
     if (queue.length === 0) this.queues.delete(oldestKey);
     return { group: members[0].group, members };

@@ -142,3 +142,19 @@ test("a GraphError from a batched call is a GraphError", async () => {
   const errors = await Promise.all([client.api("/users/x1").get().catch((e) => e), client.api("/users/x2").get().catch((e) => e)]);
   for (const e of errors) expect(e).toBeInstanceOf(GraphError);
 });
+
+test("ordered requests issued beside independent ones: Graph accepts every batch", async () => {
+  const client = emulatorClient(emulator);
+  const user = emulator.directory.users[8];
+  const order = (id: string, dependsOn?: string) => [new BatchingOptions({ id, dependsOn })];
+  const results = await Promise.all([
+    client.api(`/users/${emulator.directory.users[1].id}`).get(),
+    client.api(`/users/${user.id}`).middlewareOptions(order("first")).patch({ officeLocation: "B1" }),
+    client.api(`/users/${user.id}`).middlewareOptions(order("second", "first")).select("officeLocation").get(),
+    client.api(`/users/${user.id}`).middlewareOptions(order("third", "first")).select("id").get(),
+    client.api(`/users/${emulator.directory.users[2].id}`).get(),
+  ]);
+  expect(results[2].officeLocation).toBe("B1");
+  expect(results[3].id).toBe(user.id);
+  expect(results[4].id).toBe(emulator.directory.users[2].id);
+});

@@ -1,0 +1,135 @@
+/**
+ * Public types of the Graph emulator. Kept free of implementation imports so
+ * that `index.ts` can re-export them without pulling in the server code.
+ */
+import type { Directory } from "./data/directory";
+
+/** Sizes of the generated data set. Everything is derived from the seed. */
+export interface EmulatorDataOptions {
+  /** Number of users (default 30). `/me` is the first one. */
+  users?: number;
+  /** Number of groups (default 10). */
+  groups?: number;
+  /** Members per group (default 8, capped at the number of users). */
+  membersPerGroup?: number;
+  /** Owners per group (default 2, capped at the number of users). */
+  ownersPerGroup?: number;
+  /** Messages in each user's mailbox (default 5). */
+  messagesPerUser?: number;
+  /** Drive items of each user (default 3). */
+  driveItemsPerUser?: number;
+}
+
+/** Token bucket per app (the `Authorization` header value, or "anonymous"). */
+export interface ThrottleOptions {
+  /** Tokens in a full bucket; every executed request takes one. */
+  capacity: number;
+  /** Tokens added per second, continuously. */
+  refillPerSecond: number;
+  /** `Retry-After` of a throttled answer. Default: seconds until a token is back (at least 1). */
+  retryAfterSeconds?: number;
+}
+
+/** Injected failures. All rates are probabilities in [0, 1], drawn from the seeded PRNG. */
+export interface FaultOptions {
+  /** A sub-request (or unbatched request) answers 429 without executing. */
+  subRequestThrottleRate?: number;
+  /** `Retry-After` (seconds) of injected throttling, sub-request or outer. Default 1; 0 allowed. */
+  retryAfterSeconds?: number;
+  /** An HTTP call fails whole with 429 (with `Retry-After`) before executing anything. */
+  outer429Rate?: number;
+  /** An HTTP call fails whole with 503 (with `Retry-After`) before executing anything. */
+  outer503Rate?: number;
+  /** An HTTP call fails whole with 504 before executing anything. */
+  outer504Rate?: number;
+  /** The connection is destroyed without an answer. */
+  resetRate?: number;
+  /** false (default): reset before executing; true: execute first, then reset (ambiguous failure). */
+  resetAfterExecute?: boolean;
+  /** An HTTP call is delayed by an extra `slowMs`. */
+  slowRate?: number;
+  /** Extra delay of a slow call (default 0). */
+  slowMs?: number;
+  /** A `$batch` answer is released in parts through a top-level `nextLink`. */
+  batchNextLinkRate?: number;
+}
+
+/** What the `onRequest` hook learns about each HTTP call. */
+export interface RequestInfo {
+  method: string;
+  /** URL path as received, including the version segment (e.g. "/v1.0/$batch"). */
+  path: string;
+  isBatch: boolean;
+}
+
+export interface EmulatorOptions {
+  /** TCP port (default 0: a free port is picked). */
+  port?: number;
+  /** Interface to listen on (default "127.0.0.1"). */
+  host?: string;
+  /** Seeds the data generator and the PRNG behind jitter and faults (default 1). */
+  seed?: number;
+  data?: EmulatorDataOptions;
+  /** Round-trip latency of every HTTP call: half on the way in, half on the way out (default 0). */
+  latencyMs?: number;
+  /** Time to execute one sub-request or unbatched request (default 0). */
+  serviceTimeMs?: number;
+  /** Uniform random extra 0..jitter per execution (default 0). */
+  serviceJitterMs?: number;
+  /** Token-bucket throttling. Off unless given. */
+  throttle?: ThrottleOptions;
+  faults?: FaultOptions;
+  /** Called synchronously when an HTTP call arrives, before any fault or delay. */
+  onRequest?: (info: RequestInfo) => void;
+}
+
+export interface HttpCallStats {
+  /** Every HTTP call received. */
+  total: number;
+  /** POST .../$batch. */
+  batch: number;
+  /** GET on a top-level batch nextLink. */
+  batchNextLink: number;
+  /** Unbatched resource requests (anything else under a version segment). */
+  single: number;
+  /** GET on a download URL (the target of a /content redirect). */
+  download: number;
+}
+
+export interface EmulatorStats {
+  httpCalls: HttpCallStats;
+  /** Sub-requests executed via $batch (throttled and 424 ones are not executed). */
+  subRequests: number;
+  /** Unbatched resource requests executed. */
+  singleRequests: number;
+  /** subRequests + singleRequests. */
+  executed: number;
+  /** Executed writes keyed by `${METHOD} ${path}` (path as sent, without version and query). */
+  writes: Record<string, number>;
+  /** 429 answers to sub-requests or unbatched requests (token bucket or injected). */
+  throttled: number;
+  /** Injected outer 429/503/504 answers and connection resets. */
+  outerFaults: number;
+  /** Connection resets among them (each one leaves its callers without an answer). */
+  resets: number;
+  /** Largest `requests` array received in a $batch (even one rejected for being too large). */
+  maxBatchSize: number;
+  /** Most HTTP calls being handled at the same time. */
+  peakConcurrency: number;
+  /** HTTP calls being handled right now. */
+  inFlight: number;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:PORT": no trailing slash, no version. */
+  readonly url: string;
+  readonly port: number;
+  /** Live counters, mutated as requests arrive. */
+  readonly stats: EmulatorStats;
+  /** Zero all counters (inFlight is a gauge and keeps its value). */
+  resetStats(): void;
+  /** The in-memory data, for assertions in tests. */
+  readonly directory: Directory;
+  /** Stop listening, destroy open sockets and cancel pending timers. */
+  close(): Promise<void>;
+}
