@@ -303,3 +303,42 @@ test("GraphError is what callers catch for every failure kind", async () => {
   const errors = await Promise.all([client.api("/users/a").get().catch((e) => e), client.api("/users/b").get().catch((e) => e)]);
   for (const e of errors) expect(e).toBeInstanceOf(GraphError);
 });
+
+describe("aborts and ordering", () => {
+  const order = (id: string, dependsOn?: string) => [new BatchingOptions({ id, dependsOn })];
+
+  test("aborting a dependency before it leaves rejects what runs after it, and only that", async () => {
+    const server = scriptedBatches((sub) => ({ status: 200, headers: json, body: { url: sub.url } }));
+    const client = batchedClient({ windowMs: 50 });
+    const controller = new AbortController();
+    const results = Promise.all([
+      outcome(client.api("/a").middlewareOptions(order("a")).option("signal", controller.signal).post({})),
+      outcome(client.api("/b").middlewareOptions(order("b", "a")).post({})),
+      outcome(client.api("/c").middlewareOptions(order("c", "b")).post({})),
+      outcome(client.api("/x").get()),
+      outcome(client.api("/y").get()),
+    ]);
+    setTimeout(() => controller.abort(), 10); // while the window is open
+    const [a, b, c, x, y] = await results;
+    expect(a.ok).toBe(false);
+    expect(b).toMatchObject({ ok: false, error: { message: expect.stringMatching(/depends on was aborted/) } });
+    expect(c).toMatchObject({ ok: false, error: { message: expect.stringMatching(/depends on was aborted/) } });
+    expect([x.ok, y.ok]).toEqual([true, true]);
+    expect(server.batches.flatMap((batch) => batch.requests.map((r) => r.url))).toEqual(["/x", "/y"]);
+  });
+
+  test("aborting the last of a chain leaves the rest of the chain to run", async () => {
+    const server = scriptedBatches((sub) => ({ status: 200, headers: json, body: { url: sub.url } }));
+    const client = batchedClient();
+    const controller = new AbortController();
+    const results = Promise.all([
+      outcome(client.api("/a").middlewareOptions(order("a")).post({})),
+      outcome(client.api("/b").middlewareOptions(order("b", "a")).post({})),
+      outcome(client.api("/c").middlewareOptions(order("c", "b")).option("signal", controller.signal).post({})),
+    ]);
+    controller.abort();
+    const [a, b, c] = await results;
+    expect([a.ok, b.ok, c.ok]).toEqual([true, true, false]);
+    expect(server.batches[0].requests.map((r) => [r.url, r.dependsOn ?? []])).toEqual([["/a", []], ["/b", ["1"]]]);
+  });
+});

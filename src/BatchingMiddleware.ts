@@ -236,10 +236,15 @@ export class BatchingMiddleware implements Middleware {
       const taken = this.takeBatch();
       if (!taken) return;
       this.inFlight++;
-      void this.dispatch(taken.group, taken.members).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      void this.dispatch(taken.group, taken.members)
+        .catch((error: unknown) => {
+          // dispatch settles everyone itself; this only guards against a defect leaving a caller hanging.
+          for (const member of taken.members) this.settle(member, () => member.reject(error));
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 
@@ -475,17 +480,23 @@ export class BatchingMiddleware implements Middleware {
       }
     }
     this.settle(member, () => member.reject(reason));
-    if (member.unit) this.releaseUnit(member);
+    if (member.orderId !== undefined) this.releaseDependents(member, member.unit ?? this.window.pending.filter((p) => p.group.key === member.group.key));
   }
 
-  /** A request others depend on was aborted before it left: they cannot run after it. */
-  private releaseUnit(aborted: Pending): void {
-    for (const other of aborted.unit ?? []) {
-      if (other === aborted || other.state === "settled" || !other.dependsOn.length) continue;
-      if (other.state === "queued") this.removeFromQueue(other);
-      this.settle(other, () =>
-        other.reject(new BatchError("A request this one depends on was aborted before it was sent")),
-      );
+  /** A request others depend on was aborted before it left: what runs after it cannot run. */
+  private releaseDependents(aborted: Pending, candidates: readonly Pending[]): void {
+    const gone = new Set([aborted.orderId?.toLowerCase()]);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const other of [...candidates]) {
+        if (other.state === "settled" || !other.dependsOn.some((dep) => gone.has(dep.toLowerCase()))) continue;
+        if (other.state === "window") this.window.remove(other);
+        if (other.state === "queued") this.removeFromQueue(other);
+        this.settle(other, () => other.reject(new BatchError("A request this one depends on was aborted before it was sent")));
+        gone.add(other.orderId?.toLowerCase());
+        changed = true;
+      }
     }
   }
 

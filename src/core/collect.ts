@@ -77,8 +77,9 @@ export class Window<T> {
     return true;
   }
 
-  has(item: T): boolean {
-    return this.items.includes(item);
+  /** The requests in the window now. */
+  get pending(): readonly T[] {
+    return this.items;
   }
 
   private close(): void {

@@ -36,7 +36,7 @@ export function orderUnits<T extends Orderable>(items: readonly T[], maxBatchSiz
   for (const item of items) {
     if (rejected.has(item)) continue;
     const missing = item.dependsOn.filter((dep) => !byId.has(dep.toLowerCase()));
-    if (missing.length > 0) rejected.set(item, `dependsOn names ${missing.map((m) => `"${m}"`).join(", ")}, which no request issued in the same window (same host, version and identity) has as its id`);
+    if (missing.length > 0) rejected.set(item, `dependsOn names ${missing.map((m) => `"${m}"`).join(", ")}, which no request issued in the same window (same host, version and identity) has as its id (issued in another window, or aborted before it was queued?)`);
     else if (item.dependsOn.some((dep) => dep.toLowerCase() === item.orderId?.toLowerCase())) rejected.set(item, "a request cannot depend on itself");
   }
 
