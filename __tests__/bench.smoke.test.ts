@@ -14,6 +14,8 @@ beforeAll(async () => {
     size: "smoke",
     latencyMs: 0,
     warmup: false,
+    // Twice: each repeat starts a fresh emulator, and the suite checks that the answers do not vary.
+    repeat: 2,
     micro: { requests: 20, rounds: 1, minMs: 0, minIterations: 1, warmup: 1 },
     profile: false,
   });
