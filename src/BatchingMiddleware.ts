@@ -178,14 +178,28 @@ export class BatchingMiddleware implements Middleware {
       reject(abortReason(signal));
       return;
     }
+    // Every field spelled out, none spread: V8 then gives all pending requests one object shape,
+    // and the spread alone cost more than 10 µs per request (docs/benchmarks.md).
     const pending: Pending = {
-      ...admitted,
       seq,
+      context: admitted.context,
+      url: admitted.url,
+      method: admitted.method,
+      group: admitted.group,
+      payload: admitted.payload,
+      maxRetries: admitted.maxRetries,
+      orderId: admitted.orderId,
+      dependsOn: admitted.dependsOn,
+      signal,
       state: "window",
       attempts: 0,
       alone: false,
+      unit: undefined,
+      retryTimer: undefined,
+      batch: undefined,
       resolve,
       reject,
+      detachAbort: undefined,
     };
     if (signal) {
       const onAbort = () => this.abort(pending);

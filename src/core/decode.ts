@@ -6,6 +6,7 @@
 import { base64ToBytes } from "../utils/base64";
 import { isJsonMediaType, isTextMediaType, mediaType } from "../utils/headers";
 import { isNullBodyStatus, reasonPhrase } from "../utils/status";
+import { LazyBodyResponse, Payload, withUrl } from "./response";
 
 /** One entry of the `responses` array, as validated. */
 export interface SubResponse {
@@ -94,7 +95,7 @@ export function decodeBody(
   status: number,
   headers: Record<string, string>,
   body: unknown,
-): { body: BodyInit | null; headers: Record<string, string> } {
+): { body: Payload | null; headers: Record<string, string> } {
   if (isNullBodyStatus(status) || body === undefined || body === null) return { body: null, headers };
   const contentType = contentTypeOf(headers);
   const type = mediaType(contentType);
@@ -115,7 +116,7 @@ export function decodeBody(
   if (isTextMediaType(type) || type.endsWith("+xml") || type === "application/xml") return { body, headers };
   const bytes = base64ToBytes(body);
   if (bytes === undefined) return { body, headers }; // not base64 after all: deliver the text as sent
-  return { body: bytes as Uint8Array<ArrayBuffer>, headers };
+  return { body: bytes as Payload, headers };
 }
 
 /**
@@ -124,11 +125,10 @@ export function decodeBody(
  */
 export function toResponse(sub: SubResponse, url: string): Response {
   const decoded = decodeBody(sub.status, sub.headers, sub.body);
-  const response = new Response(decoded.body, {
+  const response = new LazyBodyResponse(decoded.body, {
     status: sub.status,
     statusText: reasonPhrase(sub.status),
     headers: decoded.headers,
   });
-  Object.defineProperty(response, "url", { value: url });
-  return response;
+  return withUrl(response, url);
 }
