@@ -3,8 +3,8 @@
  * aborts, concurrency and ordering.
  */
 import nock from "nock";
-import { GraphError } from "@microsoft/microsoft-graph-client";
-import { BatchingOptions } from "../src";
+import { Client, GraphError } from "@microsoft/microsoft-graph-client";
+import { BatchingMiddleware, BatchingOptions } from "../src";
 import { batchedClient, outcome } from "./helpers/clients";
 import { RecordedBatch } from "./helpers/nockBatch";
 
@@ -341,4 +341,28 @@ describe("aborts and ordering", () => {
     expect([a.ok, b.ok, c.ok]).toEqual([true, true, false]);
     expect(server.batches[0].requests.map((r) => [r.url, r.dependsOn ?? []])).toEqual([["/a", []], ["/b", ["1"]]]);
   });
+});
+
+test("when every request of a batch in flight has aborted, the $batch call itself is aborted", async () => {
+  const seen: AbortSignal[] = [];
+  // The last link holds the $batch call open until its signal aborts, as a socket would.
+  const transport = {
+    execute: (context: { options?: { signal?: AbortSignal | null } }) =>
+      new Promise<void>((_, reject) => {
+        const signal = context.options!.signal!;
+        seen.push(signal);
+        signal.addEventListener("abort", () => reject(signal.reason));
+      }),
+  };
+  const middleware = new BatchingMiddleware();
+  const client = Client.initWithMiddleware({ middleware: [middleware, transport as never] });
+  const controllers = [new AbortController(), new AbortController()];
+  const calls = controllers.map((c, i) => client.api(`/users/${i}`).option("signal", c.signal).get().catch((e) => e));
+  await new Promise((r) => setTimeout(r, 20));
+  expect(seen).toHaveLength(1);
+  controllers[0].abort();
+  expect(seen[0].aborted).toBe(false); // the other caller still waits for it
+  controllers[1].abort();
+  expect(seen[0].aborted).toBe(true);
+  await Promise.all(calls);
 });
