@@ -366,3 +366,31 @@ test("when every request of a batch in flight has aborted, the $batch call itsel
   expect(seen[0].aborted).toBe(true);
   await Promise.all(calls);
 });
+
+test("after throttled batches, fewer batches go out at once, then more again as they succeed", async () => {
+  const arrivals: number[] = [];
+  let active = 0;
+  let batchNo = 0;
+  nock(GRAPH)
+    .post("/v1.0/$batch")
+    .times(100)
+    .reply(async (request) => {
+      const body = (await request.json()) as RecordedBatch["body"];
+      const first = batchNo++ < 4;
+      arrivals.push(++active);
+      await new Promise((r) => setTimeout(r, 40));
+      active--;
+      // The first wave is throttled whole, with no wait asked: only the concurrency can change.
+      const responses = body.requests.map((sub) => (first ? { id: sub.id, status: 429, headers: { "Retry-After": "0" } } : { id: sub.id, ...okBody(sub) }));
+      return [200, { responses }, json];
+    });
+  const client = batchedClient({ maxConcurrentBatches: 4 });
+  const urls = Array.from({ length: 160 }, (_, i) => `/users/u${i}`);
+  const results = await Promise.all(urls.map((u) => client.api(u).get()));
+  expect(results.map((r) => r.url)).toEqual(urls);
+  expect(arrivals.slice(0, 4)).toEqual([1, 2, 3, 4]);
+  // Four throttled batches in flight: the limit fell to 1; the next batches went one at a time...
+  expect(arrivals.slice(4, 6)).toEqual([1, 1]);
+  // ...and concurrency grew back as they succeeded.
+  expect(Math.max(...arrivals.slice(6))).toBeGreaterThan(1);
+});

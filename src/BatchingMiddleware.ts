@@ -93,6 +93,13 @@ export class BatchingMiddleware implements Middleware {
   /** Units waiting for a batch slot, per group, in arrival order. */
   private readonly queues = new Map<string, UnitQueue<Pending>>();
   private inFlight = 0;
+  /**
+   * Batches allowed in flight now: maxConcurrentBatches, halved whenever a batch comes back
+   * throttled and grown by one with every batch that does not (additive increase, multiplicative
+   * decrease, as TCP does). Without it, the end of a shared back-off releases a full
+   * maxConcurrentBatches of batches into a service that has just said it is overloaded.
+   */
+  private limit: number;
   /** Shared back-off: while the service throttles, nobody sends before this time. */
   private pausedUntil = 0;
   private pauseTimer?: ReturnType<typeof setTimeout>;
@@ -100,6 +107,7 @@ export class BatchingMiddleware implements Middleware {
 
   constructor(options?: BatchingMiddlewareOptions) {
     this.options = resolveOptions(options);
+    this.limit = this.options.maxConcurrentBatches;
     this.window = new Window<Pending>(this.options.windowMs, (items) => this.closeWindow(items));
   }
 
@@ -238,7 +246,7 @@ export class BatchingMiddleware implements Middleware {
 
   /** Starts batches while slots are free and nobody asked us to back off. */
   private pump(): void {
-    while (this.inFlight < this.options.maxConcurrentBatches) {
+    while (this.inFlight < this.limit) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) {
         this.pauseTimer ??= setTimeout(() => {
@@ -370,6 +378,11 @@ export class BatchingMiddleware implements Middleware {
       }
     });
     if (throttleDelay > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + throttleDelay);
+    const throttled = decisions.some((d) => (d.kind === "retry" && d.throttled) || (d.kind === "deliver" && d.response.status === 429));
+    // inFlight still counts this batch: halve what was actually in flight, not a limit never reached.
+    this.limit = throttled
+      ? Math.max(1, Math.min(this.limit, Math.ceil(this.inFlight / 2)))
+      : Math.min(this.options.maxConcurrentBatches, this.limit + 1);
     this.requeue(retries);
   }
 
