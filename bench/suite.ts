@@ -123,7 +123,8 @@ function boundFor(workload: Workload, contender: Contender, rttMs: number): numb
 
 const EMPTY_CALLS: HttpCallStats = { total: 0, batch: 0, batchNextLink: 0, single: 0, download: 0 };
 
-function skippedRecord(workload: Workload, contender: Contender, reason: string, boundMs: number): RunRecord {
+/** The fields that say which cell of the report a run record belongs to. */
+function recordIdentity(workload: Workload, contender: Contender) {
   return {
     workload: workload.key,
     family: workload.family,
@@ -133,6 +134,12 @@ function skippedRecord(workload: Workload, contender: Contender, reason: string,
     contender: contender.key,
     number: contender.number,
     label: contender.label,
+  };
+}
+
+function skippedRecord(workload: Workload, contender: Contender, reason: string, boundMs: number): RunRecord {
+  return {
+    ...recordIdentity(workload, contender),
     skipped: reason,
     wallMs: NaN,
     repeats: 0,
@@ -180,14 +187,7 @@ async function runOne(
   const items = "items" in outcome ? normalise(outcome.items, data.url) : undefined;
   const failures = "items" in outcome ? describeFailures(outcome.items) : "";
   const record: RunRecord = {
-    workload: workload.key,
-    family: workload.family,
-    title: workload.title,
-    requests: workload.requests,
-    size: workload.size,
-    contender: contender.key,
-    number: contender.number,
-    label: contender.label,
+    ...recordIdentity(workload, contender),
     error: "error" in outcome ? outcome.error : undefined,
     wallMs: measured.wallMs,
     repeats: 1,
