@@ -4,7 +4,7 @@
  * unbatched. Pure functions, no I/O.
  */
 import { base64ToBytes } from "../utils/base64";
-import { isJsonMediaType, isTextMediaType, mediaType } from "../utils/headers";
+import { getHeader, isJsonMediaType, isTextMediaType, mediaType } from "../utils/headers";
 import { isNullBodyStatus, reasonPhrase } from "../utils/status";
 import { LazyBodyResponse, Payload, withUrl } from "./response";
 
@@ -65,13 +65,6 @@ export function parseBatchResponse(json: unknown): BatchResponseBody {
   return { responses, invalid, nextLink };
 }
 
-function contentTypeOf(headers: Record<string, string>): string | undefined {
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === "content-type") return value;
-  }
-  return undefined;
-}
-
 /**
  * Some Graph workloads answer a JSON sub-response as a base64 string. A JSON body that is a
  * string which decodes to a JSON object or array is taken to be that; a genuine JSON string
@@ -97,7 +90,7 @@ export function decodeBody(
   body: unknown,
 ): { body: Payload | null; headers: Record<string, string> } {
   if (isNullBodyStatus(status) || body === undefined || body === null) return { body: null, headers };
-  const contentType = contentTypeOf(headers);
+  const contentType = getHeader(headers, "content-type");
   const type = mediaType(contentType);
   if (contentType === undefined) {
     // No Content-Type: a JSON value is what Graph sends for JSON; say so, or the SDK would hand

@@ -6,6 +6,7 @@
  */
 import { BatchError, BatchResponseError, BatchTransportError, MissingResponseError } from "../errors";
 import type { SubResponse } from "./decode";
+import { getHeader } from "../utils/headers";
 import { backoffDelay, isIdempotent, isRetryable, parseRetryAfter } from "./retry";
 
 /** What settling needs to know of a batch member. */
@@ -38,11 +39,6 @@ export interface SettleOptions {
   readonly baseDelayMs: number;
   readonly now: number;
   readonly random: () => number;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /**
@@ -159,7 +155,7 @@ function decideForResponse(member: Member, response: SubResponse, options: Settl
   if (!isRetryable(member.method, response.status) || member.attempts > member.maxRetries) {
     return { kind: "deliver", response };
   }
-  const retryAfter = parseRetryAfter(header(response.headers, "retry-after"), options.now);
+  const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
   const delayMs = retryAfter ?? backoffDelay(member.attempts, options.baseDelayMs, options.random);
   if (delayMs > options.maxDelayMs) return { kind: "deliver", response };
   return { kind: "retry", delayMs, throttled: true };
