@@ -6,46 +6,9 @@ import nock from "nock";
 import { Client, GraphError } from "@microsoft/microsoft-graph-client";
 import { BatchingMiddleware, BatchingOptions } from "../src";
 import { batchedClient, outcome } from "./helpers/clients";
-import { RecordedBatch } from "./helpers/nockBatch";
+import { GRAPH, scriptedBatches, Sub } from "./helpers/scriptedBatches";
 
-const GRAPH = "https://graph.microsoft.com";
-type Sub = RecordedBatch["body"]["requests"][number];
-type SubAnswer = { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
 const json = { "Content-Type": "application/json" };
-
-/**
- * A scripted $batch endpoint: `answer(sub, attempt, batchIndex)` sees how often that URL was sent
- * before and which batch this is. Returning undefined leaves the response out. Each recorded
- * batch notes how many batches were in flight when it arrived, itself included.
- */
-function scriptedBatches(answer: (sub: Sub, attempt: number, batchIndex: number) => SubAnswer, opts: { delayMs?: number } = {}) {
-  const seen = new Map<string, number>();
-  const batches: { at: number; active: number; requests: Sub[] }[] = [];
-  let active = 0;
-  let peak = 0;
-  nock(GRAPH)
-    .post("/v1.0/$batch")
-    .times(1000)
-    .reply(async (request) => {
-      const body = (await request.json()) as RecordedBatch["body"];
-      const batchIndex = batches.length;
-      active++;
-      batches.push({ at: Date.now(), active, requests: body.requests });
-      peak = Math.max(peak, active);
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-      active--;
-      const responses = [];
-      for (const sub of body.requests) {
-        const key = `${sub.method} ${sub.url}`;
-        const attempt = seen.get(key) ?? 0;
-        seen.set(key, attempt + 1);
-        const a = answer(sub, attempt, batchIndex);
-        if (a) responses.push({ id: sub.id, ...a });
-      }
-      return [200, { responses }, json];
-    });
-  return { batches, peak: () => peak, sent: (method: string, url: string) => seen.get(`${method} ${url}`) ?? 0 };
-}
 
 /**
  * What fetch rejects with on abort (a DOMException "AbortError"), as the SDK wraps it: under
@@ -367,19 +330,4 @@ test("when every request of a batch in flight has aborted, the $batch call itsel
   controllers[1].abort();
   expect(seen[0].aborted).toBe(true);
   await Promise.all(calls);
-});
-
-test("after throttled batches, fewer batches go out at once, then more again as they succeed", async () => {
-  // The first wave is throttled whole, with no wait asked: only the concurrency can change.
-  const server = scriptedBatches((sub, _attempt, batchIndex) => (batchIndex < 4 ? { status: 429, headers: { "Retry-After": "0" } } : okBody(sub)), { delayMs: 40 });
-  const client = batchedClient({ maxConcurrentBatches: 4 });
-  const urls = Array.from({ length: 160 }, (_, i) => `/users/u${i}`);
-  const results = await Promise.all(urls.map((u) => client.api(u).get()));
-  expect(results.map((r) => r.url)).toEqual(urls);
-  const arrivals = server.batches.map((b) => b.active);
-  expect(arrivals.slice(0, 4)).toEqual([1, 2, 3, 4]);
-  // Four throttled batches in flight: the limit fell to 1; the next batches went one at a time...
-  expect(arrivals.slice(4, 6)).toEqual([1, 1]);
-  // ...and concurrency grew back as they succeeded.
-  expect(Math.max(...arrivals.slice(6))).toBeGreaterThan(1);
 });

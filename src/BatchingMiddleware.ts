@@ -15,7 +15,8 @@ import { Window } from "./core/collect";
 import { toResponse, SubResponse } from "./core/decode";
 import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./core/encode";
 import { orderUnits } from "./core/order";
-import { UnitQueue } from "./core/queue";
+import { BatchReport, Schedule, Ticket } from "./core/schedule";
+import { throttlingScopeOf, ThrottlingScope } from "./core/scope";
 import { sendBatch } from "./core/send";
 import { Decision, Member, planSettlement } from "./core/settle";
 import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./core/target";
@@ -23,6 +24,7 @@ import { abortReason, BatchError, MissingResponseError } from "./errors";
 import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions, ResolvedOptions } from "./options";
 import { getHeader, toHeaderRecord } from "./utils/headers";
 import { isRedirectStatus } from "./utils/status";
+import { parseRetryAfter } from "./core/retry";
 
 /** A batch endpoint and the options its `$batch` call carries down the chain. */
 interface Group {
@@ -41,6 +43,9 @@ interface Pending {
   readonly url: string;
   readonly method: string;
   readonly group: Group;
+  /** `group.key`, where the schedule looks for it. */
+  readonly groupKey: string;
+  readonly scope: ThrottlingScope;
   readonly payload: SubRequestPayload;
   readonly maxRetries: number;
   readonly orderId?: string;
@@ -90,24 +95,20 @@ export class BatchingMiddleware implements Middleware {
   private next?: Middleware;
   private readonly options: ResolvedOptions;
   private readonly window: Window<Pending>;
-  /** Units waiting for a batch slot, per group, in arrival order. */
-  private readonly queues = new Map<string, UnitQueue<Pending>>();
-  private inFlight = 0;
-  /**
-   * Batches allowed in flight now: maxConcurrentBatches, halved whenever a batch comes back
-   * throttled and grown by one with every batch that does not (additive increase, multiplicative
-   * decrease, as TCP does). Without it, the end of a shared back-off releases a full
-   * maxConcurrentBatches of batches into a service that has just said it is overloaded.
-   */
-  private limit: number;
-  /** Shared back-off: while the service throttles, nobody sends before this time. */
-  private pausedUntil = 0;
-  private pauseTimer?: ReturnType<typeof setTimeout>;
+  /** Units waiting for a batch slot, throttling scopes and the batches in flight (core/schedule). */
+  private readonly schedule: Schedule<Pending>;
+  /** Set while held requests wait for a pause or a pacing period to end. */
+  private wakeTimer?: ReturnType<typeof setTimeout>;
+  private wakeAt = Infinity;
   private seq = 0;
 
   constructor(options?: BatchingMiddlewareOptions) {
     this.options = resolveOptions(options);
-    this.limit = this.options.maxConcurrentBatches;
+    this.schedule = new Schedule<Pending>({
+      maxBatchSize: this.options.maxBatchSize,
+      initialInFlight: this.options.initialConcurrentBatches,
+      maxInFlight: this.options.maxConcurrentBatches,
+    });
     this.window = new Window<Pending>(this.options.windowMs, (items) => this.closeWindow(items));
   }
 
@@ -167,6 +168,7 @@ export class BatchingMiddleware implements Middleware {
       url: context.request,
       method,
       group,
+      scope: throttlingScopeOf(target.relativeUrl),
       payload: encoded.payload,
       maxRetries: perRequest?.maxRetries ?? this.options.retry.maxRetries,
       orderId: perRequest?.id,
@@ -194,6 +196,8 @@ export class BatchingMiddleware implements Middleware {
       url: admitted.url,
       method: admitted.method,
       group: admitted.group,
+      groupKey: admitted.group.key,
+      scope: admitted.scope,
       payload: admitted.payload,
       maxRetries: admitted.maxRetries,
       orderId: admitted.orderId,
@@ -226,7 +230,7 @@ export class BatchingMiddleware implements Middleware {
       if (list) list.push(item);
       else byGroup.set(item.group.key, [item]);
     }
-    for (const [key, groupItems] of byGroup) {
+    for (const groupItems of byGroup.values()) {
       const { units, rejected } = orderUnits(groupItems, this.options.maxBatchSize);
       for (const { item, error } of rejected) this.settle(item, () => item.reject(error));
       if (groupItems.length === 1 && units.length === 1) units[0][0].alone = true;
@@ -236,70 +240,40 @@ export class BatchingMiddleware implements Middleware {
           if (unit.length > 1) member.unit = unit;
         }
       }
-      if (units.length === 0) continue;
-      const queue = this.queues.get(key) ?? new UnitQueue<Pending>();
-      for (const unit of units) queue.push(unit);
-      this.queues.set(key, queue);
+      for (const unit of units) this.schedule.push(unit);
     }
     this.pump();
   }
 
-  /** Starts batches while slots are free and nobody asked us to back off. */
+  /** Starts batches while the schedule lets them leave; wakes up when held requests may leave. */
   private pump(): void {
-    while (this.inFlight < this.limit) {
-      const wait = this.pausedUntil - Date.now();
-      if (wait > 0) {
-        this.pauseTimer ??= setTimeout(() => {
-          this.pauseTimer = undefined;
-          this.pump();
-        }, wait);
-        return;
-      }
-      const taken = this.takeBatch();
-      if (!taken) return;
-      this.inFlight++;
-      void this.dispatch(taken.group, taken.members)
+    for (let ticket = this.schedule.take(); ticket; ticket = this.schedule.take()) {
+      const taken = ticket;
+      void this.dispatch(taken)
         .catch((error: unknown) => {
           // dispatch settles everyone itself; this only guards against a defect leaving a caller hanging.
           for (const member of taken.members) this.settle(member, () => member.reject(error));
+          return { throttled: [], accepted: [], outerThrottled: false };
         })
-        .finally(() => {
-          this.inFlight--;
+        .then((report) => {
+          this.schedule.complete(taken, report);
           this.pump();
         });
     }
+    const wake = this.schedule.wakeAt();
+    if (wake === undefined || wake >= this.wakeAt) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = wake;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = Infinity;
+      this.pump();
+    }, Math.max(0, wake - Date.now()));
   }
 
-  /** The oldest waiting unit's group, filled up to maxBatchSize with that group's next units. */
-  private takeBatch(): { group: Group; members: Pending[] } | undefined {
-    let oldestKey: string | undefined;
-    let oldestSeq = Infinity;
-    for (const [key, queue] of this.queues) {
-      const head = queue.peek();
-      if (!head) {
-        this.queues.delete(key);
-        continue;
-      }
-      if (head[0].seq < oldestSeq) {
-        oldestSeq = head[0].seq;
-        oldestKey = key;
-      }
-    }
-    if (oldestKey === undefined) return undefined;
-    const queue = this.queues.get(oldestKey)!;
-    const members: Pending[] = [...queue.shift()!];
-    // Graph runs one dependsOn shape per batch (all parallel, one chain, or all on one request):
-    // requests ordered together travel in a batch of their own, independent ones fill the rest.
-    if (members.length === 1) {
-      for (let head = queue.peek(); head && head.length === 1 && members.length < this.options.maxBatchSize; head = queue.peek()) {
-        members.push(queue.shift()![0]);
-      }
-    }
-    if (queue.length === 0) this.queues.delete(oldestKey);
-    return { group: members[0].group, members };
-  }
-
-  private async dispatch(group: Group, members: Pending[]): Promise<void> {
+  private async dispatch(ticket: Ticket<Pending>): Promise<BatchReport<Pending>> {
+    const members = ticket.members;
+    const group = members[0].group;
     for (const member of members) {
       member.state = "inflight";
       member.attempts++;
@@ -344,26 +318,41 @@ export class BatchingMiddleware implements Middleware {
       now: Date.now(),
       random: Math.random,
     });
-    this.apply(members, decisions);
+    const report = this.apply(members, decisions);
+    // A $batch call refused whole (after RetryHandler's own retries) speaks for the endpoint.
+    const outerThrottled = outcome.kind === "http-error" && (outcome.status === 429 || outcome.status === 503);
+    return { ...report, outerThrottled };
   }
 
-  /** A window of one: sent as it is, exactly as without the middleware. */
-  private async sendAlone(pending: Pending): Promise<void> {
+  /**
+   * A window of one: sent as it is, exactly as without the middleware (RetryHandler retries it).
+   * A throttled answer still pauses its scope for the requests that come after it.
+   */
+  private async sendAlone(pending: Pending): Promise<BatchReport<Pending>> {
     try {
       await this.next!.execute(pending.context);
       this.settle(pending, () => pending.resolve());
     } catch (error) {
       this.settle(pending, () => pending.reject(error));
     }
+    const response = pending.context.response;
+    const delayMs = response?.status === 429 ? (parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? 0) : 0;
+    return delayMs > 0
+      ? { throttled: [{ member: pending, delayMs }], accepted: [], outerThrottled: false }
+      : { throttled: [], accepted: [pending], outerThrottled: false };
   }
 
-  private apply(members: Pending[], decisions: Decision[]): void {
+  /** Carries out the decisions; says what they tell the schedule about the service's limits. */
+  private apply(members: Pending[], decisions: Decision[]): Omit<BatchReport<Pending>, "outerThrottled"> {
     const retries: { member: Pending; delayMs: number }[] = [];
-    let throttleDelay = 0;
+    const throttled: { member: Pending; delayMs: number }[] = [];
+    const accepted: Pending[] = [];
     members.forEach((member, index) => {
       member.batch = undefined;
-      if (member.state === "settled") return; // aborted while in flight
       const decision = decisions[index];
+      if (decision.kind === "retry" && decision.throttled) throttled.push({ member, delayMs: decision.delayMs });
+      else accepted.push(member);
+      if (member.state === "settled") return; // aborted while in flight
       switch (decision.kind) {
         case "deliver":
           this.deliver(member, decision.response);
@@ -372,18 +361,14 @@ export class BatchingMiddleware implements Middleware {
           this.settle(member, () => member.reject(decision.error));
           break;
         case "retry":
-          retries.push({ member, delayMs: decision.delayMs });
-          if (decision.throttled) throttleDelay = Math.max(throttleDelay, decision.delayMs);
+          // A throttled request waits in line at once: its scope's pause holds it, and it leaves
+          // with the rest of its scope when the pause ends. Others wait out their own back-off.
+          retries.push({ member, delayMs: decision.throttled ? 0 : decision.delayMs });
           break;
       }
     });
-    if (throttleDelay > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + throttleDelay);
-    const throttled = decisions.some((d) => (d.kind === "retry" && d.throttled) || (d.kind === "deliver" && d.response.status === 429));
-    // inFlight still counts this batch: halve what was actually in flight, not a limit never reached.
-    this.limit = throttled
-      ? Math.max(1, Math.min(this.limit, Math.ceil(this.inFlight / 2)))
-      : Math.min(this.options.maxConcurrentBatches, this.limit + 1);
     this.requeue(retries);
+    return { throttled, accepted };
   }
 
   /**
@@ -415,10 +400,7 @@ export class BatchingMiddleware implements Middleware {
   }
 
   private insertUnit(unit: Pending[]): void {
-    const key = unit[0].group.key;
-    const queue = this.queues.get(key) ?? new UnitQueue<Pending>();
-    queue.insertInOrder(unit);
-    this.queues.set(key, queue);
+    this.schedule.insert(unit);
   }
 
   private deliver(member: Pending, sub: SubResponse): void {
@@ -528,6 +510,6 @@ export class BatchingMiddleware implements Middleware {
   }
 
   private removeFromQueue(member: Pending): void {
-    this.queues.get(member.group.key)?.remove(member);
+    this.schedule.remove(member, member.unit ?? [member]);
   }
 }

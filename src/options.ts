@@ -27,7 +27,12 @@ export interface BatchingMiddlewareOptions {
   maxBatchSize?: number;
   /** 0 (default): a window is what is issued in the same tick. Above 0: requests are collected for that many ms. */
   windowMs?: number;
-  /** `$batch` calls in flight at once; the rest wait in order. Default 6 (see docs/design.md). */
+  /**
+   * Ceiling on `$batch` calls in flight at once; the rest wait in order. Below it, the middleware
+   * starts with 32 and doubles every round trip in which the service throttled nothing (slow
+   * start), so that it finds the service's limit instead of assuming one. Default 64 (see
+   * docs/design.md).
+   */
   maxConcurrentBatches?: number;
   /** Extra hosts (`host` or `host:port`, any scheme) whose `/{version}/...` URLs are batched too. */
   hosts?: readonly string[];
@@ -43,6 +48,8 @@ export interface ResolvedOptions {
   readonly maxBatchSize: number;
   readonly windowMs: number;
   readonly maxConcurrentBatches: number;
+  /** Batches in flight before the service has answered: min(32, maxConcurrentBatches). */
+  readonly initialConcurrentBatches: number;
   readonly hosts: ReadonlySet<string>;
   readonly shouldBatch?: (request: BatchCandidate) => boolean;
   readonly retry: Required<RetryOptions>;
@@ -52,7 +59,8 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   maxBatchSize: 20,
   windowMs: 0,
-  maxConcurrentBatches: 6,
+  maxConcurrentBatches: 64,
+  initialConcurrentBatches: 32,
   maxRetries: 3,
   maxDelayMs: 180_000,
   baseDelayMs: 1_000,
@@ -91,10 +99,12 @@ export function resolveOptions(options: BatchingMiddlewareOptions = {}): Resolve
     throw new BatchingConfigError("shouldBatch must be a function");
   }
   const retry = options.retry ?? {};
+  const maxConcurrentBatches = integer("maxConcurrentBatches", options.maxConcurrentBatches, DEFAULTS.maxConcurrentBatches, 1, Number.MAX_SAFE_INTEGER);
   return {
     maxBatchSize: integer("maxBatchSize", options.maxBatchSize, DEFAULTS.maxBatchSize, 1, 20),
     windowMs: finite("windowMs", options.windowMs, DEFAULTS.windowMs, 0),
-    maxConcurrentBatches: integer("maxConcurrentBatches", options.maxConcurrentBatches, DEFAULTS.maxConcurrentBatches, 1, Number.MAX_SAFE_INTEGER),
+    maxConcurrentBatches,
+    initialConcurrentBatches: Math.min(DEFAULTS.initialConcurrentBatches, maxConcurrentBatches),
     hosts,
     shouldBatch: options.shouldBatch,
     retry: {

@@ -31,6 +31,10 @@ export type BatchOutcome =
 
 export type Decision =
   | { kind: "deliver"; response: SubResponse }
+  /**
+   * `throttled`: the service refused it for its scope (a 429, or a Retry-After): the scope waits
+   * `delayMs`. Otherwise (a 503/504 without Retry-After, a missing answer) only this request waits.
+   */
   | { kind: "retry"; delayMs: number; throttled: boolean }
   | { kind: "reject"; error: BatchError };
 
@@ -158,5 +162,5 @@ function decideForResponse(member: Member, response: SubResponse, options: Settl
   const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
   const delayMs = retryAfter ?? backoffDelay(member.attempts, options.baseDelayMs, options.random);
   if (delayMs > options.maxDelayMs) return { kind: "deliver", response };
-  return { kind: "retry", delayMs, throttled: true };
+  return { kind: "retry", delayMs, throttled: response.status === 429 || retryAfter !== undefined };
 }
