@@ -2,11 +2,11 @@
  * The pure encoding helpers, for cases the Graph client cannot produce (it always sets a
  * Content-Type) but a hand-built context or another adapter can.
  */
-import { encodeBody, encodeRequest, subRequestHeaders } from "../src/core/encode";
-import { decodeBody } from "../src/core/decode";
-import { isBatchableHost, parseTarget } from "../src/core/target";
-import { orderUnits } from "../src/core/order";
-import { backoffDelay, parseRetryAfter } from "../src/core/retry";
+import { encodeBody, encodeRequest, subRequestHeaders } from "../src/engine/encode";
+import { decodeBody } from "../src/engine/decode";
+import { isBatchableHost, parseTarget } from "../src/engine/target";
+import { orderUnits } from "../src/engine/order";
+import { backoffDelay, parseRetryAfter } from "../src/engine/retry";
 
 describe("encodeBody", () => {
   test("bodies without a Content-Type, streams, FormData and URLSearchParams are not batchable", () => {

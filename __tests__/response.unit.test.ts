@@ -2,7 +2,7 @@
  * LazyBodyResponse must behave as the Response it stands for: every way of reading it gives
  * what a Response built with the same body gives, including the errors of reading twice.
  */
-import { LazyBodyResponse, Payload } from "../src/core/response";
+import { LazyBodyResponse, Payload } from "../src/engine/response";
 
 const init = { status: 200, statusText: "OK", headers: { "Content-Type": "application/json" } };
 const payloads: [string, Payload | null][] = [

@@ -1,4 +1,4 @@
-import { throttlingScopeOf } from "../src/core/scope";
+import { throttlingScopeOf } from "../src/engine/scope";
 
 test.each([
   ["/me/messages", "mailbox:me", 4],

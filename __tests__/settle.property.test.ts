@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { BatchingMiddleware, BatchError } from "../src";
-import { parseBatchResponse, toResponse } from "../src/core/decode";
-import { Member, planSettlement } from "../src/core/settle";
+import { parseBatchResponse, toResponse } from "../src/engine/decode";
+import { Member, planSettlement } from "../src/engine/settle";
 
 const methods = fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT", "HEAD");
 const statuses = fc.oneof(fc.integer({ min: 100, max: 700 }), fc.constantFrom(200, 204, 302, 404, 424, 429, 503, 504));

@@ -171,7 +171,7 @@ export const CONTENDERS: readonly Contender[] = [
   clientContender({ key: "sdk-6", number: "2", label: "SDK default chain, 6 in flight (browser)", concurrency: 6 }),
   sdkBatchContender({ key: "sdk-batch", number: "3", label: "SDK BatchRequestContent, as documented", style: "documented" }),
   sdkBatchContender({ key: "sdk-batch-fixed", number: "3b", label: "SDK BatchRequestContent, with workaround", style: "workaround" }),
-  clientContender({ key: "mw", number: "4a", label: "BatchingMiddleware, defaults (6 batches)", concurrency: 6, batching: {} }),
+  clientContender({ key: "mw", number: "4a", label: "BatchingMiddleware, defaults", concurrency: 64, batching: {} }),
   clientContender({ key: "mw-1", number: "4b", label: "BatchingMiddleware, maxConcurrentBatches 1", concurrency: 1, batching: { maxConcurrentBatches: 1 } }),
   clientContender({
     key: "mw-unbounded",

@@ -62,23 +62,48 @@ export function evaluateAims(result: SuiteResult): Aim[] {
   const at50 = result.rttMs === 50;
   const aims: Aim[] = [];
   const mw = find(result, "get-1000", "mw");
-  const unbounded = find(result, "get-1000", "mw-unbounded");
   const browser = find(result, "get-1000", "sdk-6");
-  if (mw) {
-    const extra = unbounded ? `; 4c (unbounded) ${ms(unbounded.wallMs)} = ${ratio(unbounded.boundRatio)} its bound of ${ms(unbounded.boundMs)}` : "";
-    aims.push({
-      aim: "At 50 ms per round trip, 1,000 GETs finish within 1.25× of the round-trip bound (4a, defaults)",
-      // Three decimals: a result at the threshold must not round its way into "met".
-      measured: `${ms(mw.wallMs)} against ${ms(mw.boundMs)} = ${ratio(mw.boundRatio, 3)}${mw.repeats > 1 ? ` (median of ${mw.repeats}: ${msRange(mw.wallMinMs, mw.wallMaxMs)})` : ""}${extra}`,
-      met: at50 ? mw.boundRatio <= 1.25 : undefined,
-    });
-  }
   if (mw && browser) {
     const speedup = browser.wallMs / mw.wallMs;
     aims.push({
       aim: "…and at least 10× faster than contender 2 (6 in flight, unbatched)",
       measured: `${ms(browser.wallMs)} / ${ms(mw.wallMs)} = ${speedup.toFixed(1)}×`,
       met: at50 ? speedup >= 10 : undefined,
+    });
+  }
+  // Issue 8: the defaults hold nothing back while the service has headroom...
+  for (const n of [1000, 10000]) {
+    const key = `get-${n}`;
+    const defaults = find(result, key, "mw");
+    const configs = ["mw", "mw-1", "mw-unbounded"].map((c) => find(result, key, c)).filter((r): r is RunRecord => r !== undefined && !r.skipped && !r.error);
+    if (!defaults || configs.length < 2) continue;
+    const best = configs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const r = defaults.wallMs / best.wallMs;
+    aims.push({
+      aim: `No throttling, ${n.toLocaleString("en-US")} GETs: the defaults within 1.2× of the middleware's best configuration`,
+      measured: `${ms(defaults.wallMs)} against ${ms(best.wallMs)} (${best.contender}) = ${r.toFixed(2)}×`,
+      met: at50 ? r <= 1.2 : undefined,
+    });
+    const hand = find(result, key, "sdk-batch-fixed");
+    if (n === 1000 && hand && !hand.skipped && !hand.error) {
+      const h = defaults.wallMs / hand.wallMs;
+      aims.push({
+        aim: "No throttling, 1,000 GETs: the defaults within 1.5× of hand batching with all chunks in flight (3b)",
+        measured: `${ms(defaults.wallMs)} against ${ms(hand.wallMs)} = ${h.toFixed(2)}×`,
+        met: at50 ? h <= 1.5 : undefined,
+      });
+    }
+  }
+  // ...and are gentler than unbatched code on a throttled service.
+  for (const workload of result.workloads.filter((w) => w.family === "throttled")) {
+    const defaults = find(result, workload.key, "mw");
+    const unbatched = find(result, workload.key, "sdk-all");
+    if (!defaults || !unbatched || defaults.skipped || unbatched.skipped) continue;
+    const share = unbatched.throttled > 0 ? defaults.throttled / unbatched.throttled : 0;
+    aims.push({
+      aim: `${workload.title}: every caller answered, within 1.2× of the bucket's bound, at most a third of the 429s unbatched code (1) receives`,
+      measured: `${defaults.failed} callers failed; ${ms(defaults.wallMs)} against ${ms(defaults.boundMs)} = ${ratio(defaults.boundRatio, 2)}; ${defaults.throttled} 429s against ${unbatched.throttled} = ${share.toFixed(2)}`,
+      met: defaults.failed === 0 && defaults.boundRatio <= 1.2 && share <= 1 / 3,
     });
   }
   if (result.micro) {
@@ -234,7 +259,7 @@ export function renderMarkdown(result: SuiteResult, chartFile: string): string {
     "sdk-batch-fixed":
       "the same with the workaround the SDK's maintainers give (msgraph-sdk-javascript#1451): absolute URLs *without* the version segment. " +
       "Throttled sub-requests are handed to the caller as 429s: neither the documentation nor the SDK retries them;",
-    mw: "`createBatchingMiddlewareChain` with its defaults: 20 per batch, at most 6 batches in flight, throttled sub-requests retried;",
+    mw: "`createBatchingMiddlewareChain` with its defaults: 20 per batch, 32 batches in flight at first, one more per clean batch up to 64 (slow start), throttling scopes paused and paced, throttled sub-requests retried;",
     "mw-1": "the same with `maxConcurrentBatches: 1`;",
     "mw-unbounded": "the same with `maxConcurrentBatches: Number.MAX_SAFE_INTEGER`.",
   };

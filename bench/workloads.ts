@@ -109,7 +109,7 @@ export function throttledGets(n: number, throttle: ThrottleOptions, timing: Emul
   const base = getUsers(n, timing);
   return {
     ...base,
-    key: `throttled-${n}`,
+    key: `throttled-${n}-${throttle.capacity}`,
     family: "throttled",
     title: `${n.toLocaleString("en-US")} GETs, throttled (bucket ${throttle.capacity}, +${throttle.refillPerSecond}/s)`,
     throttle,
@@ -238,6 +238,7 @@ export function plan(size: Size, timing: EmulatorTiming): WorkloadPlan {
           groupRosters(500, timing),
           mixed(200, timing),
           throttledGets(1000, { capacity: 200, refillPerSecond: 100 }, timing),
+          throttledGets(1000, { capacity: 50, refillPerSecond: 100 }, timing),
         ],
         skipAbove: size === "full" ? {} : { "sdk-6": 1000 },
       };

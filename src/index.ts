@@ -1,5 +1,5 @@
-export { BatchingMiddleware } from "./BatchingMiddleware";
-export { createBatchingMiddlewareChain } from "./chain";
+export { BatchingMiddleware } from "./adapters/graph-client/BatchingMiddleware";
+export { createBatchingMiddlewareChain } from "./adapters/graph-client/chain";
 export { BatchingOptions, DEFAULTS } from "./options";
 export type { BatchCandidate, BatchingMiddlewareOptions, BatchingOptionsInit, RetryOptions } from "./options";
 export {

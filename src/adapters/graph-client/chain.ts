@@ -1,6 +1,6 @@
 import { AuthenticationProvider, Middleware, MiddlewareFactory } from "@microsoft/microsoft-graph-client";
 import { BatchingMiddleware } from "./BatchingMiddleware";
-import type { BatchingMiddlewareOptions } from "./options";
+import type { BatchingMiddlewareOptions } from "../../options";
 
 /**
  * The SDK's default chain (authentication, retry, redirect on Node, telemetry, HTTP) with

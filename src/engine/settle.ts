@@ -4,7 +4,7 @@
  * decision, whatever the response holds (missing ids, unknown ids, duplicates, garbage), which
  * is what the property tests check.
  */
-import { BatchError, BatchResponseError, BatchTransportError, MissingResponseError } from "../errors";
+import { BatchResponseError, MissingResponseError } from "../errors";
 import type { SubResponse } from "./decode";
 import { getHeader } from "../utils/headers";
 import { backoffDelay, isIdempotent, isRetryable, parseRetryAfter } from "./retry";
@@ -36,7 +36,7 @@ export type Decision =
    * `delayMs`. Otherwise (a 503/504 without Retry-After, a missing answer) only this request waits.
    */
   | { kind: "retry"; delayMs: number; throttled: boolean }
-  | { kind: "reject"; error: BatchError };
+  | { kind: "reject"; error: unknown };
 
 export interface SettleOptions {
   readonly maxDelayMs: number;
@@ -79,10 +79,9 @@ export function planSettlement(members: readonly Member[], outcome: BatchOutcome
       return members.map(() => ({ kind: "deliver", response }));
     }
     case "transport":
-      return members.map(() => ({
-        kind: "reject",
-        error: new BatchTransportError(`The $batch request that carried this request failed: ${describe(outcome.cause)}`, { cause: outcome.cause }),
-      }));
+      // Whatever the chain threw (a network error, a credential that failed, the user's own
+      // middleware) is what each caller's own request would have thrown: it reaches them as it is.
+      return members.map(() => ({ kind: "reject", error: outcome.cause }));
     case "malformed":
       return members.map(() => ({
         kind: "reject",
@@ -91,14 +90,6 @@ export function planSettlement(members: readonly Member[], outcome: BatchOutcome
     case "responses":
       return planFromResponses(members, outcome, options);
   }
-}
-
-function describe(cause: unknown): string {
-  if (cause instanceof Error) {
-    const inner = (cause as { cause?: unknown }).cause;
-    return inner instanceof Error ? `${cause.message} (${inner.message})` : cause.message;
-  }
-  return String(cause);
 }
 
 function planFromResponses(

@@ -1,37 +1,31 @@
 /**
- * BatchingMiddleware: the first link of the Graph client's middleware chain. It holds the only
- * state of the library: the open window, the queue of requests waiting for a batch slot, and the
- * batches in flight. The data path is collect (core/collect) → encode (core/encode) → send
- * (core/send) → decode (core/decode) → settle (core/settle), each a module of its own.
+ * The batching engine: the only state of the library. It knows no SDK: requests come in fetch
+ * terms (engine/types), each with the adapter's ways to send, and leave as `Response`s or
+ * rejections. The data path is collect (collect, queue) → schedule (schedule, scope) → encode
+ * (encode, target) → send (send) → decode (decode, response) → settle (settle, retry), each a
+ * module of its own; this class holds the window, the requests admitted, and retry timers.
  */
-import {
-  AuthenticationHandlerOptions,
-  Context,
-  Middleware,
-  MiddlewareOptions,
-  RedirectHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
-import { Window } from "./core/collect";
-import { toResponse, SubResponse } from "./core/decode";
-import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./core/encode";
-import { orderUnits } from "./core/order";
-import { BatchReport, Schedule, Ticket } from "./core/schedule";
-import { throttlingScopeOf, ThrottlingScope } from "./core/scope";
-import { sendBatch } from "./core/send";
-import { Decision, Member, planSettlement } from "./core/settle";
-import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./core/target";
-import { abortReason, BatchError, MissingResponseError } from "./errors";
-import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions, ResolvedOptions } from "./options";
-import { getHeader, toHeaderRecord } from "./utils/headers";
-import { isRedirectStatus } from "./utils/status";
-import { parseRetryAfter } from "./core/retry";
+import { Window } from "./collect";
+import { toResponse, SubResponse } from "./decode";
+import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./encode";
+import { orderUnits } from "./order";
+import { parseRetryAfter } from "./retry";
+import { BatchReport, Schedule, Ticket } from "./schedule";
+import { throttlingScopeOf, ThrottlingScope } from "./scope";
+import { sendBatch } from "./send";
+import { Decision, Member, planSettlement } from "./settle";
+import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./target";
+import type { BatchTransport, EngineRequest } from "./types";
+import { abortReason, BatchError, MissingResponseError } from "../errors";
+import type { ResolvedOptions } from "../options";
+import { getHeader } from "../utils/headers";
+import { isRedirectStatus } from "../utils/status";
 
-/** A batch endpoint and the options its `$batch` call carries down the chain. */
+/** A batch endpoint and identity, and how its `$batch` calls travel. */
 interface Group {
   readonly key: string;
   readonly target: Pick<Target, "origin" | "version">;
-  readonly middlewareOptions: readonly MiddlewareOptions[];
-  readonly customHosts?: Set<string>;
+  readonly transport: BatchTransport;
 }
 
 type State = "window" | "queued" | "delayed" | "inflight" | "settled";
@@ -39,7 +33,7 @@ type State = "window" | "queued" | "delayed" | "inflight" | "settled";
 /** A request admitted for batching, from admission until its caller is settled. */
 interface Pending {
   readonly seq: number;
-  readonly context: Context;
+  readonly request: EngineRequest;
   readonly url: string;
   readonly method: string;
   readonly group: Group;
@@ -60,7 +54,7 @@ interface Pending {
   unit?: Pending[];
   retryTimer?: ReturnType<typeof setTimeout>;
   batch?: InFlightBatch;
-  resolve(): void;
+  resolve(response: Response): void;
   reject(error: unknown): void;
   detachAbort?: () => void;
 }
@@ -70,30 +64,7 @@ interface InFlightBatch {
   readonly controller?: AbortController;
 }
 
-/** Identities of objects (auth providers, option instances, customHosts sets) for group keys. */
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 1;
-function objectId(value: object): number {
-  let id = objectIds.get(value);
-  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
-  return id;
-}
-
-/** All per-request middleware options but ours. MiddlewareControl keeps them in a private map. */
-function requestMiddlewareOptions(context: Context): MiddlewareOptions[] {
-  const map = (context.middlewareControl as unknown as { middlewareOptions?: unknown } | undefined)?.middlewareOptions;
-  if (!(map instanceof Map)) return [];
-  return [...map.values()].filter((option): option is MiddlewareOptions => !(option instanceof BatchingOptions));
-}
-
-function batchingOptionsOf(context: Context): BatchingOptions | undefined {
-  const option = context.middlewareControl?.getMiddlewareOptions(BatchingOptions);
-  return option instanceof BatchingOptions ? option : undefined;
-}
-
-export class BatchingMiddleware implements Middleware {
-  private next?: Middleware;
-  private readonly options: ResolvedOptions;
+export class BatchingEngine {
   private readonly window: Window<Pending>;
   /** Units waiting for a batch slot, throttling scopes and the batches in flight (core/schedule). */
   private readonly schedule: Schedule<Pending>;
@@ -102,8 +73,7 @@ export class BatchingMiddleware implements Middleware {
   private wakeAt = Infinity;
   private seq = 0;
 
-  constructor(options?: BatchingMiddlewareOptions) {
-    this.options = resolveOptions(options);
+  constructor(private readonly options: ResolvedOptions) {
     this.schedule = new Schedule<Pending>({
       maxBatchSize: this.options.maxBatchSize,
       initialInFlight: this.options.initialConcurrentBatches,
@@ -112,75 +82,52 @@ export class BatchingMiddleware implements Middleware {
     this.window = new Window<Pending>(this.options.windowMs, (items) => this.closeWindow(items));
   }
 
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-
-  async execute(context: Context): Promise<void> {
-    const next = this.next;
-    if (!next) throw new Error("BatchingMiddleware sends through the rest of the chain: it cannot be the last middleware");
+  /**
+   * Batches the request with the others issued close to it, or sends it on its own when it cannot
+   * travel in a batch. Resolves with what the caller's own request would have answered.
+   */
+  async submit(request: EngineRequest): Promise<Response> {
     // Numbered on arrival, before any await: a request whose body is read asynchronously keeps
     // its place in the batch among the requests issued with it.
     const seq = this.seq++;
-    const admitted = await this.admit(context);
-    if (!admitted) return next.execute(context);
-    return new Promise<void>((resolve, reject) => this.enqueue(seq, admitted, resolve, reject));
+    const admitted = await this.admit(request);
+    if (!admitted) return request.solo.send();
+    return new Promise<Response>((resolve, reject) => this.enqueue(seq, admitted, resolve, reject));
   }
 
   /** Decides whether a request is batched; returns what the queue needs, or undefined to pass it on. */
-  private async admit(context: Context) {
-    const perRequest = batchingOptionsOf(context);
+  private async admit(request: EngineRequest) {
+    const perRequest = request.batching;
     if (perRequest?.enabled === false) return undefined;
-    if (typeof context.request !== "string") return undefined;
-    const target = parseTarget(context.request);
+    const target = parseTarget(request.url);
     if (!target || isBatchEndpoint(target.relativeUrl)) return undefined;
-    if (!isBatchableHost(target.host, target.hostname, context.customHosts, this.options.hosts)) return undefined;
-    const fetchOptions = context.options ?? {};
-    const method = (fetchOptions.method ?? "GET").toUpperCase();
-    let headers = toHeaderRecord(fetchOptions.headers as HeadersInit | undefined);
-    if (this.options.shouldBatch && !this.options.shouldBatch({ url: context.request, method, headers: { ...headers }, context })) {
-      return undefined;
-    }
-    let body: unknown = fetchOptions.body;
+    if (!isBatchableHost(target.host, target.hostname, request.extraHosts, this.options.hosts)) return undefined;
+    if (request.shouldBatch && !request.shouldBatch()) return undefined;
+    let { body, headers } = request;
     if (needsAsyncRead(body)) {
       const reading = readBlobBody(body, headers);
       this.window.hold(reading);
       ({ body, headers } = await reading);
     }
-    const encoded = encodeRequest(method, target.relativeUrl, headers, body, this.options.maxBodyBytes);
+    const encoded = encodeRequest(request.method, target.relativeUrl, headers, body, this.options.maxBodyBytes);
     if (!encoded.batchable) return undefined;
-
-    const middlewareOptions = requestMiddlewareOptions(context);
-    const key = [
-      target.origin.toLowerCase(),
-      target.version,
-      context.customHosts ? objectId(context.customHosts) : 0,
-      ...middlewareOptions.map((option) =>
-        option instanceof AuthenticationHandlerOptions
-          ? // Same provider and scopes = same identity, whichever options instance carries them.
-            `auth:${option.authenticationProvider ? objectId(option.authenticationProvider) : 0}:${JSON.stringify(option.authenticationProviderOptions ?? null)}`
-          : `${option.constructor.name}#${objectId(option)}`,
-      ),
-    ].join("|");
-    const group: Group = { key, target, middlewareOptions, customHosts: context.customHosts };
+    const key = `${target.origin.toLowerCase()}|${target.version}|${request.groupKey}`;
     return {
-      context,
-      url: context.request,
-      method,
-      group,
+      request,
+      group: { key, target, transport: request.transport },
       scope: throttlingScopeOf(target.relativeUrl),
       payload: encoded.payload,
       maxRetries: perRequest?.maxRetries ?? this.options.retry.maxRetries,
       orderId: perRequest?.id,
       dependsOn: perRequest?.dependsOn ?? [],
-      signal: fetchOptions.signal ?? undefined,
+      signal: request.signal,
     };
   }
 
   private enqueue(
     seq: number,
-    admitted: NonNullable<Awaited<ReturnType<BatchingMiddleware["admit"]>>>,
-    resolve: () => void,
+    admitted: NonNullable<Awaited<ReturnType<BatchingEngine["admit"]>>>,
+    resolve: (response: Response) => void,
     reject: (error: unknown) => void,
   ): void {
     const { signal } = admitted;
@@ -192,9 +139,9 @@ export class BatchingMiddleware implements Middleware {
     // and the spread alone cost more than 10 µs per request (docs/benchmarks.md).
     const pending: Pending = {
       seq,
-      context: admitted.context,
-      url: admitted.url,
-      method: admitted.method,
+      request: admitted.request,
+      url: admitted.request.url,
+      method: admitted.request.method,
       group: admitted.group,
       groupKey: admitted.group.key,
       scope: admitted.scope,
@@ -297,14 +244,7 @@ export class BatchingMiddleware implements Middleware {
       dependsOn: member.dependsOn.map((dep) => idByOrderId.get(dep.toLowerCase())).filter((id): id is string => id !== undefined),
     }));
 
-    const outcome = await sendBatch(this.next!, {
-      url: batchUrl(group.target),
-      body: encodeBatch(entries),
-      middlewareOptions: group.middlewareOptions,
-      controlLike: members[0].context.middlewareControl,
-      customHosts: group.customHosts,
-      signal: controller?.signal,
-    });
+    const outcome = await sendBatch(group.transport, batchUrl(group.target), encodeBatch(entries), controller?.signal);
     const settleMembers: Member[] = entries.map((entry, index) => ({
       id: entry.id,
       method: members[index].method,
@@ -329,13 +269,13 @@ export class BatchingMiddleware implements Middleware {
    * A throttled answer still pauses its scope for the requests that come after it.
    */
   private async sendAlone(pending: Pending): Promise<BatchReport<Pending>> {
+    let response: Response | undefined;
     try {
-      await this.next!.execute(pending.context);
-      this.settle(pending, () => pending.resolve());
+      const answer = (response = await pending.request.solo.send());
+      this.settle(pending, () => pending.resolve(answer));
     } catch (error) {
       this.settle(pending, () => pending.reject(error));
     }
-    const response = pending.context.response;
     const delayMs = response?.status === 429 ? (parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? 0) : 0;
     return delayMs > 0
       ? { throttled: [{ member: pending, delayMs }], accepted: [], outerThrottled: false }
@@ -416,10 +356,7 @@ export class BatchingMiddleware implements Middleware {
       this.settle(member, () => member.reject(new MissingResponseError(`The batch response for this request could not be turned into a Response: ${reason}`, { status: 200 })));
       return;
     }
-    this.settle(member, () => {
-      member.context.response = response;
-      member.resolve();
-    });
+    this.settle(member, () => member.resolve(response));
   }
 
   /**
@@ -430,27 +367,15 @@ export class BatchingMiddleware implements Middleware {
    */
   private shouldFollow(member: Pending, sub: SubResponse): boolean {
     if (member.method !== "GET" && member.method !== "HEAD") return false;
-    if (getHeader(sub.headers, "location") === undefined) return false;
-    if (member.context.options?.redirect === "manual") return false;
-    const redirectOptions = member.context.middlewareControl?.getMiddlewareOptions(RedirectHandlerOptions) as RedirectHandlerOptions | undefined;
-    return !(redirectOptions && redirectOptions.maxRedirects === 0);
+    return member.request.followRedirects && getHeader(sub.headers, "location") !== undefined;
   }
 
   private async follow(member: Pending, sub: SubResponse): Promise<void> {
-    const headers = toHeaderRecord(member.context.options?.headers as HeadersInit | undefined);
+    const headers = { ...member.request.headers };
     for (const name of Object.keys(headers)) if (name.toLowerCase() === "authorization") delete headers[name];
-    const context: Context = {
-      request: new URL(getHeader(sub.headers, "location")!, member.url).href,
-      options: { ...member.context.options, method: member.method, headers, body: undefined },
-      middlewareControl: member.context.middlewareControl,
-      customHosts: member.context.customHosts,
-    };
     try {
-      await this.next!.execute(context);
-      this.settle(member, () => {
-        member.context.response = context.response;
-        member.resolve();
-      });
+      const response = await member.request.solo.follow(new URL(getHeader(sub.headers, "location")!, member.url).href, headers);
+      this.settle(member, () => member.resolve(response));
     } catch (error) {
       this.settle(member, () => member.reject(error));
     }

@@ -1,0 +1,110 @@
+/**
+ * The v3 client's front door: the first link of `Client.initWithMiddleware`'s chain. It only
+ * translates: a `Context` becomes an engine request (fetch terms, plus how to send down the rest
+ * of the chain), and the engine's `Response` goes back into `context.response`.
+ */
+import {
+  AuthenticationHandlerOptions,
+  Context,
+  Middleware,
+  MiddlewareOptions,
+  RedirectHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
+import { BatchingEngine } from "../../engine/engine";
+import type { BatchTransport, EngineRequest } from "../../engine/types";
+import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions } from "../../options";
+import { HeaderRecord, toHeaderRecord } from "../../utils/headers";
+import { objectId } from "../../utils/identity";
+import { middlewareControlFor, requestMiddlewareOptions } from "./control";
+
+/** Runs a context down the rest of the chain and hands back its response. */
+async function run(next: Middleware, context: Context): Promise<Response> {
+  await next.execute(context);
+  return context.response as Response;
+}
+
+/**
+ * Which requests may share a batch: the same client's customHosts, the same identity (requests
+ * with their own `AuthenticationHandlerOptions` are compared by provider and scopes), and the same
+ * other per-request options (by instance), which the `$batch` call then carries down the chain.
+ */
+function groupKeyOf(context: Context, options: readonly MiddlewareOptions[]): string {
+  const parts = [context.customHosts ? String(objectId(context.customHosts)) : "0"];
+  for (const option of options) {
+    parts.push(
+      option instanceof AuthenticationHandlerOptions
+        ? // Same provider and scopes = same identity, whichever options instance carries them.
+          `auth:${option.authenticationProvider ? objectId(option.authenticationProvider) : 0}:${JSON.stringify(option.authenticationProviderOptions ?? null)}`
+        : `${option.constructor.name}#${objectId(option)}`,
+    );
+  }
+  return parts.join("|");
+}
+
+export class BatchingMiddleware implements Middleware {
+  private next?: Middleware;
+  private readonly engine: BatchingEngine;
+  private readonly shouldBatch: BatchingMiddlewareOptions["shouldBatch"];
+
+  constructor(options?: BatchingMiddlewareOptions) {
+    const resolved = resolveOptions(options);
+    this.shouldBatch = resolved.shouldBatch;
+    this.engine = new BatchingEngine(resolved);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const next = this.next;
+    if (!next) throw new Error("BatchingMiddleware sends through the rest of the chain: it cannot be the last middleware");
+    // Request objects are not rewritten: they pass through as they are.
+    if (typeof context.request !== "string") return next.execute(context);
+    context.response = await this.engine.submit(this.toEngineRequest(next, context, context.request));
+  }
+
+  private toEngineRequest(next: Middleware, context: Context, url: string): EngineRequest {
+    const fetchOptions = context.options ?? {};
+    const method = (fetchOptions.method ?? "GET").toUpperCase();
+    const headers = toHeaderRecord(fetchOptions.headers as HeadersInit | undefined);
+    const control = context.middlewareControl;
+    const perRequest = control?.getMiddlewareOptions(BatchingOptions);
+    const middlewareOptions = requestMiddlewareOptions(context).filter((option) => !(option instanceof BatchingOptions));
+    const redirect = control?.getMiddlewareOptions(RedirectHandlerOptions) as RedirectHandlerOptions | undefined;
+    const shouldBatch = this.shouldBatch;
+    return {
+      url,
+      method,
+      headers,
+      body: fetchOptions.body,
+      signal: fetchOptions.signal ?? undefined,
+      groupKey: groupKeyOf(context, middlewareOptions),
+      batching: perRequest instanceof BatchingOptions ? perRequest : undefined,
+      extraHosts: context.customHosts,
+      followRedirects: fetchOptions.redirect !== "manual" && !(redirect && redirect.maxRedirects === 0),
+      shouldBatch: shouldBatch && (() => shouldBatch({ url, method, headers: { ...headers }, context })),
+      solo: {
+        send: () => run(next, context),
+        follow: (location: string, followHeaders: HeaderRecord) =>
+          run(next, {
+            request: location,
+            options: { ...fetchOptions, method, headers: followHeaders, body: undefined },
+            middlewareControl: control,
+            customHosts: context.customHosts,
+          }),
+      },
+      transport: this.transport(next, context, middlewareOptions),
+    };
+  }
+
+  /** The `$batch` call and its nextLink GETs carry the group's options and customHosts down the chain. */
+  private transport(next: Middleware, context: Context, middlewareOptions: readonly MiddlewareOptions[]): BatchTransport {
+    const call = (url: string, options: Context["options"]) =>
+      run(next, { request: url, options, middlewareControl: middlewareControlFor(middlewareOptions, context.middlewareControl), customHosts: context.customHosts });
+    return {
+      post: (url, body, signal) => call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal }),
+      get: (url, signal) => call(url, { method: "GET", headers: {}, signal }),
+    };
+  }
+}
