@@ -42,9 +42,31 @@ test("the emulator subpath works from both module systems", () => {
   expect(JSON.parse(node(["-e", script]))).toEqual({ cjs: "function", status: 200 });
 });
 
-test("type declarations are emitted for both entries", () => {
+test("the fetch subpath works from both module systems, batching by package name", () => {
+  const script = `
+    const { createBatchingFetch } = require("msgraph-batching-middleware/fetch");
+    import("msgraph-batching-middleware/fetch").then(async (esm) => {
+      const { startEmulator } = require("msgraph-batching-middleware/emulator");
+      const emulator = await startEmulator();
+      const graphFetch = esm.createBatchingFetch(fetch, { hosts: ["127.0.0.1:" + emulator.port] });
+      const answers = await Promise.all(["/me", "/users"].map((p) => graphFetch(emulator.url + "/v1.0" + p)));
+      console.log(JSON.stringify({ cjs: typeof createBatchingFetch, same: esm.createBatchingFetch === createBatchingFetch, statuses: answers.map((a) => a.status), batches: emulator.stats.httpCalls.batch }));
+      await emulator.close();
+    });`;
+  expect(JSON.parse(node(["-e", script]))).toEqual({ cjs: "function", same: true, statuses: [200, 200], batches: 1 });
+});
+
+test("the engine imports no SDK: only the adapters know one", () => {
+  const dir = path.join(root, "src/engine");
+  for (const file of fs.readdirSync(dir)) {
+    const source = fs.readFileSync(path.join(dir, file), "utf8");
+    expect({ file, sdk: /from "@microsoft\//.test(source) }).toEqual({ file, sdk: false });
+  }
+});
+
+test("type declarations are emitted for every entry", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-  for (const entry of [".", "./emulator"]) {
+  for (const entry of [".", "./emulator", "./fetch"]) {
     const types = pkg.exports[entry].types as string;
     expect(fs.existsSync(path.join(root, types))).toBe(true);
   }

@@ -1,0 +1,84 @@
+/**
+ * The batching `fetch`: a function with fetch's signature that batches the Graph requests issued
+ * in the same tick and hands everything else to the `fetch` it wraps. It only translates: a
+ * `fetch(url, init)` call becomes an engine request whose identity is its Authorization header,
+ * and the engine's `Response` is what the caller gets: an HTTP error stays a `Response`, as fetch
+ * never throws on a status.
+ *
+ * ```ts
+ * const graphFetch = createBatchingFetch(fetch);
+ * const users = await Promise.all(ids.map((id) =>
+ *   graphFetch(`https://graph.microsoft.com/v1.0/users/${id}`, { headers: { Authorization: `Bearer ${token}` } })));
+ * ```
+ */
+import { BatchingEngine } from "../../engine/engine";
+import type { RequestBatching } from "../../engine/types";
+import { BatchingConfigError } from "../../errors";
+import { resolveOptions, type BatchingMiddlewareOptions } from "../../options";
+import { getHeader, toHeaderRecord, type HeaderRecord } from "../../utils/headers";
+
+/** What `shouldBatch` sees of a fetch call. */
+export interface FetchCandidate {
+  readonly url: string;
+  readonly method: string;
+  /** A copy of the call's headers. */
+  readonly headers: Readonly<HeaderRecord>;
+}
+
+/** The middleware's options, with `shouldBatch` in fetch terms. */
+export interface BatchingFetchOptions extends Omit<BatchingMiddlewareOptions, "shouldBatch"> {
+  /** Return false to send a call unbatched. Called once per Graph call. */
+  shouldBatch?: (request: FetchCandidate) => boolean;
+}
+
+/**
+ * fetch's `RequestInit`, plus `batching`: `false` sends this call unbatched (the opt-out);
+ * an object sets `maxRetries`, or `id` / `dependsOn` for ordering, as `BatchingOptions` does.
+ */
+export interface BatchingRequestInit extends RequestInit {
+  batching?: false | RequestBatching;
+}
+
+export type BatchingFetch = (input: string | URL | Request, init?: BatchingRequestInit) => Promise<Response>;
+
+export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, options: BatchingFetchOptions = {}): BatchingFetch {
+  if (typeof fetchImpl !== "function") throw new BatchingConfigError("createBatchingFetch needs a fetch function (none was given and globalThis.fetch is missing)");
+  const resolved = resolveOptions(options as BatchingMiddlewareOptions);
+  const shouldBatch = options.shouldBatch;
+  const engine = new BatchingEngine(resolved);
+
+  return function batchingFetch(input, init = {}) {
+    // A Request object carries its own body stream and options: it goes as it is.
+    if (typeof input !== "string" && !(input instanceof URL)) return fetchImpl(input, init);
+    const { batching, ...requestInit } = init;
+    const url = String(input);
+    const method = (requestInit.method ?? "GET").toUpperCase();
+    const headers = toHeaderRecord(requestInit.headers);
+    // The token is the identity: calls with different tokens never share a batch, and the token
+    // goes on the `$batch` call only (the engine keeps Authorization out of sub-requests).
+    const authorization = getHeader(headers, "authorization");
+    const outer = (body?: string): HeadersInit => ({
+      ...(authorization !== undefined ? { Authorization: authorization } : {}),
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+    });
+    return engine.submit({
+      url,
+      method,
+      headers,
+      body: requestInit.body ?? undefined,
+      signal: requestInit.signal ?? undefined,
+      groupKey: `authorization:${authorization ?? ""}`,
+      batching: batching === false ? { enabled: false } : batching,
+      followRedirects: requestInit.redirect === undefined || requestInit.redirect === "follow",
+      shouldBatch: shouldBatch && (() => shouldBatch({ url, method, headers: { ...headers } })),
+      solo: {
+        send: () => fetchImpl(input, requestInit),
+        follow: (location, followHeaders) => fetchImpl(location, { ...requestInit, method, headers: followHeaders, body: undefined }),
+      },
+      transport: {
+        post: (batchUrl, body, signal) => fetchImpl(batchUrl, { method: "POST", headers: outer(body), body, signal }),
+        get: (pageUrl, signal) => fetchImpl(pageUrl, { method: "GET", headers: outer(), signal }),
+      },
+    });
+  };
+}
