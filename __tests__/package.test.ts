@@ -56,6 +56,17 @@ test("the fetch subpath works from both module systems, batching by package name
   expect(JSON.parse(node(["-e", script]))).toEqual({ cjs: "function", same: true, statuses: [200, 200], batches: 1 });
 });
 
+test("the kiota subpath loads from both module systems without importing Kiota", () => {
+  const script = `
+    const cjs = require("msgraph-batching-middleware/kiota");
+    import("msgraph-batching-middleware/kiota").then((esm) => {
+      const kiotaLoaded = Object.keys(require.cache).some((file) => file.includes("@microsoft/kiota"));
+      const options = new cjs.BatchingHandlerOptions({ enabled: false });
+      console.log(JSON.stringify({ cjs: typeof cjs.BatchingHandler, same: esm.BatchingHandler === cjs.BatchingHandler, key: options.getKey(), enabled: options.enabled, kiotaLoaded }));
+    });`;
+  expect(JSON.parse(node(["-e", script]))).toEqual({ cjs: "function", same: true, key: "MsGraphBatchingHandlerOptionsKey", enabled: false, kiotaLoaded: false });
+});
+
 test("the engine imports no SDK: only the adapters know one", () => {
   const dir = path.join(root, "src/engine");
   for (const file of fs.readdirSync(dir)) {
@@ -66,7 +77,7 @@ test("the engine imports no SDK: only the adapters know one", () => {
 
 test("type declarations are emitted for every entry", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-  for (const entry of [".", "./emulator", "./fetch"]) {
+  for (const entry of [".", "./emulator", "./fetch", "./kiota"]) {
     const types = pkg.exports[entry].types as string;
     expect(fs.existsSync(path.join(root, types))).toBe(true);
   }

@@ -14,7 +14,7 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const dist = path.join(root, "dist");
-const entries = ["index", "emulator/index", "adapters/fetch/index"];
+const entries = ["index", "emulator/index", "adapters/fetch/index", "adapters/kiota/index"];
 
 fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });

@@ -25,9 +25,11 @@ const KINDS: Kind[] = ["getUser", "getUser", "getUser", "getUser", "getUser", "g
 
 /**
  * Failures a caller may see only when its batch (or the nextLink GET bringing its answer) hit a
- * connection reset: the outcome is unknown. At most a batch's worth per reset.
+ * connection reset: the outcome is unknown. At most a batch's worth per reset. A reset of the
+ * `$batch` call reaches each caller as a reset of its own request would: fetch's TypeError
+ * ("fetch failed"), which the SDK wraps into a GraphError with code "TypeError".
  */
-const AMBIGUOUS = new Set(["BatchTransportError", "MissingResponseError"]);
+const AMBIGUOUS = new Set(["TypeError", "MissingResponseError"]);
 
 async function main() {
   const unhandled: unknown[] = [];

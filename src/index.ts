@@ -1,7 +1,7 @@
 export { BatchingMiddleware } from "./adapters/graph-client/BatchingMiddleware";
 export { createBatchingMiddlewareChain } from "./adapters/graph-client/chain";
 export { BatchingOptions, DEFAULTS } from "./options";
-export type { BatchCandidate, BatchingMiddlewareOptions, BatchingOptionsInit, RetryOptions } from "./options";
+export type { BatchCandidate, BatchingAdapterOptions, BatchingMiddlewareOptions, BatchingOptionsInit, RequestCandidate, RetryOptions } from "./options";
 export {
   BatchError,
   BatchingConfigError,

@@ -1,14 +1,18 @@
 import type { Context, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
 import { BatchingConfigError } from "./errors";
 
-/** What `shouldBatch` sees of a request. */
-export interface BatchCandidate {
+/** What `shouldBatch` sees of a request, in every front door. */
+export interface RequestCandidate {
   /** Absolute request URL as the client built it. */
   readonly url: string;
   /** Upper-case HTTP method. */
   readonly method: string;
   /** The caller's headers (a copy: changing it changes nothing). */
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What `BatchingMiddleware`'s `shouldBatch` sees of a request. */
+export interface BatchCandidate extends RequestCandidate {
   /** The SDK's context, for anything else (middleware options, body). */
   readonly context: Context;
 }
@@ -42,6 +46,12 @@ export interface BatchingMiddlewareOptions {
   retry?: RetryOptions;
   /** Bodies larger than this (bytes, before base64) are sent unbatched. Default 1 MiB. */
   maxBodyBytes?: number;
+}
+
+/** The options of the Kiota handler and the batching fetch: the middleware's, with `shouldBatch` in fetch terms. */
+export interface BatchingAdapterOptions extends Omit<BatchingMiddlewareOptions, "shouldBatch"> {
+  /** Return false to send a request unbatched. Called once per Graph request. */
+  shouldBatch?: (request: RequestCandidate) => boolean;
 }
 
 export interface ResolvedOptions {

@@ -14,22 +14,11 @@
 import { BatchingEngine } from "../../engine/engine";
 import type { RequestBatching } from "../../engine/types";
 import { BatchingConfigError } from "../../errors";
-import { resolveOptions, type BatchingMiddlewareOptions } from "../../options";
-import { getHeader, toHeaderRecord, type HeaderRecord } from "../../utils/headers";
-
-/** What `shouldBatch` sees of a fetch call. */
-export interface FetchCandidate {
-  readonly url: string;
-  readonly method: string;
-  /** A copy of the call's headers. */
-  readonly headers: Readonly<HeaderRecord>;
-}
+import { resolveOptions, type BatchingAdapterOptions, type BatchingMiddlewareOptions } from "../../options";
+import { getHeader, toHeaderRecord } from "../../utils/headers";
 
 /** The middleware's options, with `shouldBatch` in fetch terms. */
-export interface BatchingFetchOptions extends Omit<BatchingMiddlewareOptions, "shouldBatch"> {
-  /** Return false to send a call unbatched. Called once per Graph call. */
-  shouldBatch?: (request: FetchCandidate) => boolean;
-}
+export type BatchingFetchOptions = BatchingAdapterOptions;
 
 /**
  * fetch's `RequestInit`, plus `batching`: `false` sends this call unbatched (the opt-out);
@@ -38,6 +27,9 @@ export interface BatchingFetchOptions extends Omit<BatchingMiddlewareOptions, "s
 export interface BatchingRequestInit extends RequestInit {
   batching?: false | RequestBatching;
 }
+
+export type { RequestBatching } from "../../engine/types";
+export type { RequestCandidate } from "../../options";
 
 export type BatchingFetch = (input: string | URL | Request, init?: BatchingRequestInit) => Promise<Response>;
 
