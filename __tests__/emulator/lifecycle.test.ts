@@ -27,11 +27,14 @@ describe("stats", () => {
         executed: 8,
         writes: { "PATCH /me": 1 },
         throttled: 0,
+        throttledByScope: {},
         outerFaults: 0,
         resets: 0,
         maxBatchSize: 3,
         peakConcurrency: expect.any(Number),
         inFlight: 0,
+        peakExecuting: expect.any(Number),
+        executing: 0,
       });
       expect(emulator.stats.peakConcurrency).toBeGreaterThanOrEqual(2);
       expect(calls[0]).toEqual({ method: "POST", path: "/v1.0/$batch", isBatch: true });

@@ -118,7 +118,7 @@ export class CallHandler {
         return this.deps.batch.next(splitVersion(path).version, path.split("/").pop() ?? "");
       case "single": {
         const request = toResourceRequest(call.method, { path, query }, headerBag(call.req), call.body);
-        return this.deps.executor.execute(request, { app, kind: "single", requestId: call.requestId });
+        return this.deps.executor.execute(request, { app, kind: "single", requestId: call.requestId, call });
       }
     }
   }

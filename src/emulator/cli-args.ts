@@ -1,5 +1,5 @@
 /** Command-line parsing for cli.ts, kept apart so that it can be tested without a process. */
-import type { EmulatorOptions, FaultOptions, ThrottleOptions } from "./types";
+import type { EmulatorOptions, FaultOptions, ScopedThrottleOptions, ThrottleOptions } from "./types";
 
 export const USAGE = `Usage: ts-node --transpile-only src/emulator/cli.ts [options]
 
@@ -12,6 +12,7 @@ export const USAGE = `Usage: ts-node --transpile-only src/emulator/cli.ts [optio
   --users N           number of users (default 30)
   --groups N          number of groups (default 10)
   --throttle JSON     token bucket, e.g. '{"capacity":100,"refillPerSecond":50}'
+  --scoped-throttle JSON  scoped throttling, e.g. '{"mailboxConcurrency":4,"buckets":{"mailbox:u-0002":{"capacity":5,"refillPerSecond":2}}}'
   --faults JSON       fault rates, e.g. '{"outer503Rate":0.05,"batchNextLinkRate":0.2}'
   --help              this text`;
 
@@ -44,6 +45,8 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       options.host = value;
     } else if (flag === "--throttle") {
       options.throttle = parseJson<ThrottleOptions>(flag, value);
+    } else if (flag === "--scoped-throttle") {
+      options.scopedThrottle = parseJson<ScopedThrottleOptions>(flag, value);
     } else if (flag === "--faults") {
       options.faults = parseJson<FaultOptions>(flag, value);
     } else {

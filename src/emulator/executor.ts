@@ -11,14 +11,22 @@ import type { Random } from "./random";
 import { dispatch, type DispatchEnvironment } from "./routes";
 import type { Scheduler } from "./scheduler";
 import type { TokenBuckets } from "./throttle";
+import { throttlingScopeOf, type MailboxSlots } from "./throttle-scope";
 import type { EmulatorStats } from "./types";
 
 export interface ExecutorDependencies {
   environment: DispatchEnvironment;
   stats: EmulatorStats;
   faults: FaultInjector;
-  /** Absent when throttling is off. */
+  /** The app-wide bucket; absent when throttling is off. */
   buckets?: TokenBuckets;
+  /** Buckets of their own, by scope name (scopedThrottle.buckets). */
+  scopeBuckets: ReadonlyMap<string, TokenBuckets>;
+  /** Outlook's concurrency per app and mailbox; absent when off. */
+  mailboxSlots?: MailboxSlots;
+  mailboxRetryAfterSeconds: number;
+  /** Who `/me` is, for the scope of `/me/...` requests. */
+  meId: string;
   scheduler: Scheduler;
   random: Random;
   serviceTimeMs: number;
@@ -31,18 +39,35 @@ export interface Execution {
   kind: "sub-request" | "single";
   /** Goes into error bodies; the caller also puts it on the response. */
   requestId: string;
+  /** The HTTP call it came in (a `$batch` for sub-requests): Graph queues a batch's own Outlook requests. */
+  call: object;
 }
 
 export class Executor {
   constructor(private readonly deps: ExecutorDependencies) {}
 
   async execute(request: ResourceRequest, execution: Execution): Promise<ResourceResponse> {
-    const throttled = this.throttle(execution.app);
+    const scope = throttlingScopeOf(request.path, this.deps.meId);
+    let throttled = this.throttle(execution.app, scope);
+    const slot = !throttled && this.deps.mailboxSlots && scope.startsWith("mailbox:") ? `${execution.app}\u0000${scope}` : undefined;
+    if (slot && !(await this.deps.mailboxSlots!.acquire(slot, execution.call))) {
+      throttled = tooManyRequests(this.deps.mailboxRetryAfterSeconds);
+    }
     if (throttled) {
-      this.deps.stats.throttled++;
+      const { stats } = this.deps;
+      stats.throttled++;
+      stats.throttledByScope[scope] = (stats.throttledByScope[scope] ?? 0) + 1;
       return errorResponse(throttled, execution.requestId);
     }
-    await this.deps.scheduler.delay(this.serviceTime());
+    const { stats } = this.deps;
+    stats.executing++;
+    stats.peakExecuting = Math.max(stats.peakExecuting, stats.executing);
+    try {
+      await this.deps.scheduler.delay(this.serviceTime());
+    } finally {
+      stats.executing--;
+      if (slot) this.deps.mailboxSlots!.release(slot, execution.call);
+    }
     this.countExecution(execution.kind);
     try {
       return dispatch(request, this.deps.environment);
@@ -54,10 +79,14 @@ export class Executor {
     }
   }
 
-  /** Injected throttling is drawn first so that it does not consume a bucket token. */
-  private throttle(app: string): GraphError | undefined {
-    const { faults, buckets } = this.deps;
+  /**
+   * Injected throttling is drawn first so that it does not consume a bucket token; then the
+   * scope's own bucket if it has one, else the app-wide one.
+   */
+  private throttle(app: string, scope: string): GraphError | undefined {
+    const { faults } = this.deps;
     if (faults.subRequestThrottled()) return tooManyRequests(faults.retryAfterSeconds);
+    const buckets = this.deps.scopeBuckets.get(scope) ?? this.deps.buckets;
     const taken = buckets?.take(app);
     if (taken && !taken.granted) return tooManyRequests(taken.retryAfterSeconds);
     return undefined;

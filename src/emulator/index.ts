@@ -4,6 +4,7 @@
  * See docs/emulator.md.
  */
 export { startEmulator } from "./server";
+export { throttlingScopeOf } from "./throttle-scope";
 export type {
   Emulator,
   EmulatorDataOptions,
@@ -12,6 +13,7 @@ export type {
   FaultOptions,
   HttpCallStats,
   RequestInfo,
+  ScopedThrottleOptions,
   ThrottleOptions,
 } from "./types";
 export type { Directory, NewMessage } from "./data/directory";

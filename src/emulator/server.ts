@@ -13,6 +13,7 @@ import { DownloadSigner } from "./routes/drive";
 import { Scheduler } from "./scheduler";
 import { createStats, recordWrite, resetStats } from "./stats";
 import { TokenBuckets } from "./throttle";
+import { MailboxSlots } from "./throttle-scope";
 import type { Emulator, EmulatorOptions } from "./types";
 
 const DEFAULT_SEED = 1;
@@ -26,6 +27,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     nonNegative(options.throttle.capacity, "throttle.capacity");
     nonNegative(options.throttle.refillPerSecond, "throttle.refillPerSecond");
   }
+  const scoped = options.scopedThrottle;
+  const scopeBuckets = new Map<string, TokenBuckets>();
+  for (const [scope, bucket] of Object.entries(scoped?.buckets ?? {})) {
+    nonNegative(bucket.capacity, `scopedThrottle.buckets["${scope}"].capacity`);
+    nonNegative(bucket.refillPerSecond, `scopedThrottle.buckets["${scope}"].refillPerSecond`);
+    scopeBuckets.set(scope.toLowerCase(), new TokenBuckets(bucket));
+  }
+  const mailboxConcurrency = scoped ? nonNegative(scoped.mailboxConcurrency ?? 4, "scopedThrottle.mailboxConcurrency") : 0;
+  const mailboxRetryAfterSeconds = nonNegative(scoped?.mailboxRetryAfterSeconds ?? 1, "scopedThrottle.mailboxRetryAfterSeconds");
   // The data has its own streams (see data/generate.ts); this one drives jitter and faults.
   const random = mulberry32(deriveSeed(seed, "runtime"));
   const faults = new FaultInjector(options.faults, random);
@@ -44,6 +54,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     faults,
     buckets: options.throttle ? new TokenBuckets(options.throttle) : undefined,
+    scopeBuckets,
+    mailboxSlots: mailboxConcurrency > 0 ? new MailboxSlots(mailboxConcurrency) : undefined,
+    mailboxRetryAfterSeconds,
+    meId: directory.users[0]?.id ?? "",
     scheduler,
     random,
     serviceTimeMs,

@@ -9,6 +9,9 @@ export function createStats(): EmulatorStats {
     executed: 0,
     writes: {},
     throttled: 0,
+    throttledByScope: {},
+    peakExecuting: 0,
+    executing: 0,
     outerFaults: 0,
     resets: 0,
     maxBatchSize: 0,
@@ -19,12 +22,12 @@ export function createStats(): EmulatorStats {
 
 /**
  * Zeroes the counters in place, so a reference taken earlier stays live.
- * inFlight is a gauge of calls still being handled: zeroing it would drive it
- * negative when they finish, so it is kept, and the peak restarts from it.
+ * inFlight and executing are gauges of calls and requests still being handled: zeroing them
+ * would drive them negative when they finish, so they are kept, and their peaks restart from them.
  */
 export function resetStats(stats: EmulatorStats): void {
-  const { inFlight } = stats;
-  Object.assign(stats, createStats(), { inFlight, peakConcurrency: inFlight });
+  const { inFlight, executing } = stats;
+  Object.assign(stats, createStats(), { inFlight, peakConcurrency: inFlight, executing, peakExecuting: executing });
 }
 
 export function recordWrite(stats: EmulatorStats, key: string): void {

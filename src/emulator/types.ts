@@ -30,6 +30,27 @@ export interface ThrottleOptions {
   retryAfterSeconds?: number;
 }
 
+/**
+ * Graph's scoped throttling (docs/emulator.md has the scope table): Outlook's per-mailbox
+ * concurrency limit and token buckets of their own for chosen scopes.
+ */
+export interface ScopedThrottleOptions {
+  /**
+   * Outlook: requests of one app executing at once against one mailbox. Beyond it a request
+   * answers 429 with Retry-After, unless its own `$batch` already runs requests of that mailbox
+   * (Graph queues those itself). Default 4; 0 turns the limit off.
+   */
+  mailboxConcurrency?: number;
+  /** Retry-After (seconds) of a mailbox-concurrency 429. Default 1. */
+  mailboxRetryAfterSeconds?: number;
+  /**
+   * Token buckets per scope name, e.g. `{ "mailbox:u-0007": { capacity: 5, refillPerSecond: 2 } }`.
+   * A request whose scope has a bucket here is charged to it (per app) instead of the app-wide
+   * `throttle` bucket.
+   */
+  buckets?: Record<string, ThrottleOptions>;
+}
+
 /** Injected failures. All rates are probabilities in [0, 1], drawn from the seeded PRNG. */
 export interface FaultOptions {
   /** A sub-request (or unbatched request) answers 429 without executing. */
@@ -76,8 +97,10 @@ export interface EmulatorOptions {
   serviceTimeMs?: number;
   /** Uniform random extra 0..jitter per execution (default 0). */
   serviceJitterMs?: number;
-  /** Token-bucket throttling. Off unless given. */
+  /** App-wide token bucket, charged by every request whose scope has no bucket of its own. Off unless given. */
   throttle?: ThrottleOptions;
+  /** Scoped throttling (Outlook's 4 per mailbox, buckets per scope). Off unless given. */
+  scopedThrottle?: ScopedThrottleOptions;
   faults?: FaultOptions;
   /** Called synchronously when an HTTP call arrives, before any fault or delay. */
   onRequest?: (info: RequestInfo) => void;
@@ -106,8 +129,14 @@ export interface EmulatorStats {
   executed: number;
   /** Executed writes keyed by `${METHOD} ${path}` (path as sent, without version and query). */
   writes: Record<string, number>;
-  /** 429 answers to sub-requests or unbatched requests (token bucket or injected). */
+  /** 429 answers to sub-requests or unbatched requests (token bucket, mailbox concurrency or injected). */
   throttled: number;
+  /** The same 429s by throttling scope (`directory`, `mailbox:u-0001`, …). */
+  throttledByScope: Record<string, number>;
+  /** Most requests (sub-requests and unbatched) executing at the same time. */
+  peakExecuting: number;
+  /** Requests executing right now (a gauge, like inFlight). */
+  executing: number;
   /** Injected outer 429/503/504 answers and connection resets. */
   outerFaults: number;
   /** Connection resets among them (each one leaves its callers without an answer). */

@@ -29,7 +29,9 @@ export class BatchEndpoint {
     // Recorded before validation: an oversized batch is exactly what a test wants to see.
     this.deps.stats.maxBatchSize = Math.max(this.deps.stats.maxBatchSize, requests.length);
     const steps = validateBatch(requests);
-    const responses = await runBatch(steps, (step) => this.runStep(step, version, app), () => this.deps.requestIds.create());
+    // One object per $batch call: its own Outlook requests queue behind each other (see MailboxSlots).
+    const call = {};
+    const responses = await runBatch(steps, (step) => this.runStep(step, version, app, call), () => this.deps.requestIds.create());
     return this.release(version, responses);
   }
 
@@ -54,12 +56,12 @@ export class BatchEndpoint {
     });
   }
 
-  private async runStep(step: BatchStep, version: string, app: string): Promise<SubResponse> {
+  private async runStep(step: BatchStep, version: string, app: string, call: object): Promise<SubResponse> {
     const requestId = this.deps.requestIds.create();
     let response: ResourceResponse;
     try {
       const request = toResourceRequest(step, version);
-      response = await this.deps.executor.execute(request, { app, kind: "sub-request", requestId });
+      response = await this.deps.executor.execute(request, { app, kind: "sub-request", requestId, call });
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       response = errorResponse(error, requestId);
