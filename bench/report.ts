@@ -106,6 +106,18 @@ export function evaluateAims(result: SuiteResult): Aim[] {
       met: defaults.failed === 0 && defaults.boundRatio <= 1.2 && share <= 1 / 3,
     });
   }
+  const coolRun = result.workloads.find((w) => w.key.startsWith("mailbox-none"));
+  const hotRun = result.workloads.find((w) => w.key.startsWith("mailbox-hot"));
+  const cool = coolRun && find(result, coolRun.key, "mw");
+  const hot = hotRun && find(result, hotRun.key, "mw");
+  if (cool?.othersMs && hot?.othersMs) {
+    const r = hot.othersMs / cool.othersMs;
+    aims.push({
+      aim: "One hot mailbox among many: requests to the other mailboxes finish as if nothing were throttled (defaults, within 1.2× of the run without the hot mailbox)",
+      measured: `${ms(hot.othersMs)} against ${ms(cool.othersMs)} = ${r.toFixed(2)}×; ${hot.failed} callers failed`,
+      met: r <= 1.2 && hot.failed === 0,
+    });
+  }
   if (result.micro) {
     aims.push({
       aim: "The middleware adds under 10 µs of client CPU per request (micro-benchmark, instant transport)",
@@ -152,6 +164,21 @@ export function renderChart(result: SuiteResult): string {
 
 // ---------------------------------------------------------------------------------------------
 // Document
+
+/** Per contender: the other mailboxes' finish time without and with the hot mailbox. */
+function mailboxSection(result: SuiteResult): string {
+  const cool = result.workloads.find((w) => w.family === "mailbox" && w.key.startsWith("mailbox-none"));
+  const hot = result.workloads.find((w) => w.family === "mailbox" && w.key.startsWith("mailbox-hot"));
+  if (!cool || !hot) return "";
+  const rows = result.contenders.map((contender) => {
+    const a = find(result, cool.key, contender.key);
+    const b = find(result, hot.key, contender.key);
+    const others = (r?: RunRecord) => (r?.othersMs !== undefined ? ms(r.othersMs) : "–");
+    const r = a?.othersMs && b?.othersMs ? `${(b.othersMs / a.othersMs).toFixed(2)}×` : "–";
+    return [contender.number, contender.label, others(a), others(b), r, b ? String(b.throttled) : "–", b ? String(b.failed) : "–"];
+  });
+  return table(["#", "contender", "others done, no hot mailbox", "others done, hot mailbox", "ratio", "429s (hot run)", "callers failed (hot run)"], rows, ["l", "l", "r", "r", "r", "r", "r"]);
+}
 
 function runRow(run: RunRecord): string[] {
   if (run.skipped) return [run.number, run.label, "–", "–", "–", "–", "–", "–", "–", "–", ms(run.boundMs), "–", "–", run.check.text];
@@ -303,6 +330,7 @@ export function renderMarkdown(result: SuiteResult, chartFile: string): string {
     { family: "groups", heading: "Groups example (members and owners of each group)" },
     { family: "mixed", heading: "Mixed reads and writes" },
     { family: "throttled", heading: "Throttled (the emulator's token bucket on)" },
+    { family: "mailbox", heading: "One hot mailbox among many (scoped throttling)" },
   ];
   for (const { family, heading } of families) {
     const workloads = result.workloads.filter((w) => w.family === family);
@@ -314,8 +342,18 @@ export function renderMarkdown(result: SuiteResult, chartFile: string): string {
     if (family === "throttled") {
       out.push(
         "Completion time and 429s received. The SDK's RetryHandler retries an unbatched 429 up to 3 times after its " +
-          "Retry-After; BatchingMiddleware retries throttled sub-requests (3 times) and holds back every batch until the " +
-          "longest Retry-After has passed; hand-written batching hands the 429s to the caller.",
+          "Retry-After; BatchingMiddleware retries throttled sub-requests (3 times), pauses their throttling scope until " +
+          "the Retry-After has passed and then paces it; hand-written batching hands the 429s to the caller.",
+        "",
+      );
+    }
+    if (family === "mailbox") {
+      out.push(
+        "Reads of many users' messages, with Outlook's limit of 4 concurrent requests per app and mailbox and 5 ms per request; " +
+          "in the second run one mailbox also has a small token bucket. *Others done*: when the last request to the other " +
+          "mailboxes settled, which should not depend on the hot one.",
+        "",
+        mailboxSection(result),
         "",
       );
     }

@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
                       as <name>.svg
   --json FILE         also write the raw results as JSON
   --contenders LIST   comma-separated keys: sdk-all,sdk-6,sdk-batch,sdk-batch-fixed,mw,mw-1,mw-unbounded
-  --workloads LIST    comma-separated families: get,groups,mixed,throttled
+  --workloads LIST    comma-separated families: get,groups,mixed,throttled,mailbox
   --gc-between-runs   a full GC before each run: comparable peak RSS, but inflated CPU
                       figures (V8 regrows its young generation afterwards)
   --no-micro          skip the micro-benchmark (and its profile)
@@ -40,7 +40,7 @@ export interface CliOptions {
 }
 
 const SIZES: readonly Size[] = ["small", "default", "full"];
-const FAMILIES: readonly Family[] = ["get", "groups", "mixed", "throttled"];
+const FAMILIES: readonly Family[] = ["get", "groups", "mixed", "throttled", "mailbox"];
 
 /** Throws with a readable message on bad input; returns undefined for --help. */
 export function parseArgs(argv: readonly string[]): CliOptions | undefined {

@@ -23,7 +23,7 @@ export interface LogicalRequest {
 /** One answer as the caller sees it: the parsed value, or the failure's status and code. */
 export type Item = { ok: true; value: unknown } | { ok: false; status: number; code: string };
 
-export type Family = "get" | "groups" | "mixed" | "throttled";
+export type Family = "get" | "groups" | "mixed" | "throttled" | "mailbox";
 
 export interface Workload {
   readonly key: string;
@@ -40,6 +40,8 @@ export interface Workload {
   assemble(outcomes: readonly Item[], data: EmulatorData): Item[];
   /** The workload as a user writes it with a client; every call goes through `run`. */
   withClient(client: Client, run: Run, data: EmulatorData): Promise<Item[]>;
+  /** After a run with a client: ms from the start until the last request of the *other* mailboxes settled (mailbox family). */
+  othersMs?(): number | undefined;
 }
 
 export function ok(value: unknown): Item {
@@ -76,7 +78,7 @@ export interface EmulatorTiming {
   seed: number;
 }
 
-function emulatorOptions(timing: EmulatorTiming, data: RemoteEmulatorOptions["data"], throttle?: ThrottleOptions): RemoteEmulatorOptions {
+function emulatorOptions(timing: EmulatorTiming, data: RemoteEmulatorOptions["data"], throttle?: ThrottleOptions, extra: Partial<RemoteEmulatorOptions> = {}): RemoteEmulatorOptions {
   return {
     seed: timing.seed,
     latencyMs: timing.latencyMs,
@@ -84,6 +86,7 @@ function emulatorOptions(timing: EmulatorTiming, data: RemoteEmulatorOptions["da
     serviceJitterMs: timing.serviceJitterMs,
     data,
     ...(throttle ? { throttle } : {}),
+    ...extra,
   };
 }
 
@@ -114,6 +117,53 @@ export function throttledGets(n: number, throttle: ThrottleOptions, timing: Emul
     title: `${n.toLocaleString("en-US")} GETs, throttled (bucket ${throttle.capacity}, +${throttle.refillPerSecond}/s)`,
     throttle,
     emulator: { options: emulatorOptions(timing, { users: Math.max(n, 30) }, throttle), data: {} },
+  };
+}
+
+/** The mailbox that is throttled in the hot-mailbox workload (the second user; the first is /me). */
+export const HOT_MAILBOX = "u-0002";
+
+/**
+ * One hot mailbox among many: `perMailbox` reads of each of `mailboxes` users' messages, issued
+ * round-robin as code looping over users would. The emulator runs Outlook's 4 concurrent requests
+ * per mailbox and 5 ms per request; with `hot`, mailbox u-0002 also has a small bucket of its own
+ * (5 tokens, +5/s, Retry-After 2 s). The figure that matters is when the *other* mailboxes are done,
+ * against the same run without the hot mailbox.
+ */
+export function mailboxes(mailboxCount: number, perMailbox: number, hot: boolean, timing: EmulatorTiming): Workload {
+  const users = (data: EmulatorData) => data.users.slice(1, mailboxCount + 1);
+  let othersMs: number | undefined;
+  const list = (data: EmulatorData): LogicalRequest[] =>
+    Array.from({ length: perMailbox }, (_, round) => users(data).map((id): LogicalRequest => ({ method: "GET", path: `/users/${id}/messages?$top=${(round % 5) + 1}&$select=id,subject` }))).flat();
+  return {
+    key: `mailbox-${hot ? "hot" : "none"}-${mailboxCount}`,
+    family: "mailbox",
+    title: `${mailboxCount} mailboxes × ${perMailbox} reads, ${hot ? "one of them throttled (bucket 5, +5/s)" : "none throttled"}`,
+    requests: mailboxCount * perMailbox,
+    size: mailboxCount,
+    emulator: {
+      options: emulatorOptions({ ...timing, serviceTimeMs: Math.max(timing.serviceTimeMs, 5) }, { users: Math.max(30, mailboxCount + 1), messagesPerUser: 5 }, undefined, {
+        scopedThrottle: { mailboxConcurrency: 4, ...(hot ? { buckets: { [`mailbox:${HOT_MAILBOX}`]: { capacity: 5, refillPerSecond: 5, retryAfterSeconds: 2 } } } : {}) },
+      }),
+      data: {},
+    },
+    list,
+    assemble: (outcomes) => [...outcomes],
+    async withClient(client, run, data) {
+      const start = performance.now();
+      othersMs = 0;
+      return Promise.all(
+        list(data).map((request) =>
+          run(() => issue(client, request))
+            .then(ok, failure)
+            .then((item) => {
+              if (!request.path.startsWith(`/users/${HOT_MAILBOX}/`)) othersMs = Math.max(othersMs ?? 0, performance.now() - start);
+              return item;
+            }),
+        ),
+      );
+    },
+    othersMs: () => othersMs,
   };
 }
 
@@ -227,6 +277,8 @@ export function plan(size: Size, timing: EmulatorTiming): WorkloadPlan {
           groupRosters(50, timing),
           mixed(20, timing),
           throttledGets(200, { capacity: 50, refillPerSecond: 100 }, timing),
+          mailboxes(20, 10, false, timing),
+          mailboxes(20, 10, true, timing),
         ],
         skipAbove: {},
       };
@@ -239,6 +291,8 @@ export function plan(size: Size, timing: EmulatorTiming): WorkloadPlan {
           mixed(200, timing),
           throttledGets(1000, { capacity: 200, refillPerSecond: 100 }, timing),
           throttledGets(1000, { capacity: 50, refillPerSecond: 100 }, timing),
+          mailboxes(50, 20, false, timing),
+          mailboxes(50, 20, true, timing),
         ],
         skipAbove: size === "full" ? {} : { "sdk-6": 1000 },
       };
