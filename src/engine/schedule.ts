@@ -8,11 +8,13 @@
  *   with `initialInFlight` batches; every batch answered without throttling adds one more, so the
  *   window doubles every round trip up to `maxInFlight`, the user's ceiling. Only a `$batch` call
  *   refused whole (429/503) halves it: that is the one signal about the endpoint as a whole.
- * - **Throttling scopes** (core/scope): a 429 speaks for its scope only. The scope is paused until
- *   the Retry-After has passed, and from then on paced: it sends at the rate the service let
- *   through during the last period (a period is as long as the last Retry-After: the
- *   multiplicative decrease), one batch per period faster after every period that wanted more and
- *   was not refused (the additive increase). Graph's limits are token buckets that refill over
+ * - **Throttling scopes** (scope.ts): a 429 speaks for its scope only. The scope is paused until
+ *   the Retry-After has passed, and from then on paced at a rate, in requests per period (a period
+ *   is as long as the last Retry-After). After a first refusal the rate is what the burst got
+ *   through, doubled after every period that wanted more and was not refused (probing); after a
+ *   refusal while paced it falls back to the last rate the service took in full (the
+ *   multiplicative decrease) and grows by one batch every 4 clean periods (the additive
+ *   increase). Graph's limits are token buckets that refill over
  *   time, not over round trips, which is why a throttled scope gets a rate and not a number in
  *   flight: with a 50 ms round trip and a bucket that refills every second, any number in flight
  *   either starves or floods it. Scopes with a documented concurrency limit (Outlook: 4 per
@@ -47,6 +49,9 @@ const OBSERVATION_MS = 10_000;
 /** Scope states kept before quiet ones are forgotten. */
 const MAX_SCOPES = 10_000;
 
+/** Once a paced scope has been refused, its rate grows by one batch every this many clean periods. */
+const PROBE_EVERY = 4;
+
 /** Longest a freed slot waits for the rest of its wave (ms). */
 const MAX_HOLD_MS = 50;
 
@@ -65,6 +70,12 @@ interface ScopeState {
   sent: number;
   /** In this period, requests waited for the pace: the scope wanted more than it had. */
   wanting: boolean;
+  /** The last budget a whole period used up without a refusal: a rate the service is known to take. */
+  lastGood?: number;
+  /** Paced, and not refused since: the budget doubles per period (see refresh). */
+  probing: boolean;
+  /** Clean periods since the budget last grew (after probing, it grows every PROBE_EVERY periods). */
+  cleanPeriods: number;
   /** Requests of batches sent in this period that the service answered without throttling. */
   accepted: number;
   /** A request sent in this period was throttled: the budget is recomputed when the pause ends. */
@@ -252,7 +263,7 @@ export class Schedule<T extends Schedulable> {
     let state = this.scopes.get(key);
     if (!state) {
       const now = this.now();
-      state = { cap: member.scope.maxConcurrent, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, accepted: 0, throttled: false, load: 0 };
+      state = { cap: member.scope.maxConcurrent, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, lastGood: undefined, probing: false, cleanPeriods: 0, accepted: 0, throttled: false, load: 0 };
       this.scopes.set(key, state);
     }
     return state;
@@ -339,10 +350,16 @@ export class Schedule<T extends Schedulable> {
   private refresh(state: ScopeState, now: number): void {
     if (now < state.pausedUntil) return;
     if (state.throttled) {
-      // The pause is over: the scope may now send at the rate the service took requests on
-      // during the last period (at least a batch per period), starting with one batch (its
-      // bucket may hold less than a period's worth).
-      state.budget = Math.max(this.options.maxBatchSize, state.accepted);
+      // The pause is over. After a first refusal, the scope may send at the rate the service took
+      // requests on during the burst, and probes upwards (doubling per clean period): a burst
+      // says more about a bucket's size than about its refill. After a refusal while paced, it
+      // goes back to the last rate the service took in full, and probes again only rarely.
+      // At least a batch per period; starting with one batch (the bucket may hold less than a
+      // period's worth).
+      const first = state.budget === undefined;
+      state.budget = Math.max(this.options.maxBatchSize, first ? state.accepted : (state.lastGood ?? Math.floor(state.accepted / 2)));
+      state.probing = first;
+      state.cleanPeriods = 0;
       state.tokens = Math.min(state.budget, this.options.maxBatchSize);
       state.tokensAt = now;
       state.throttled = false;
@@ -356,7 +373,14 @@ export class Schedule<T extends Schedulable> {
     if (now - state.periodStart < (state.budget === undefined ? OBSERVATION_MS : state.periodMs)) return;
     if (state.budget !== undefined) {
       if (state.sent === 0) state.budget = undefined; // a whole period idle: the next burst starts afresh
-      else if (state.wanting) state.budget += this.options.maxBatchSize;
+      else if (state.wanting) {
+        state.lastGood = state.budget;
+        if (state.probing) state.budget *= 2;
+        else if (++state.cleanPeriods >= PROBE_EVERY) {
+          state.budget += this.options.maxBatchSize;
+          state.cleanPeriods = 0;
+        }
+      }
     }
     this.startPeriod(state, now);
   }
