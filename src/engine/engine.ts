@@ -66,7 +66,7 @@ interface InFlightBatch {
 
 export class BatchingEngine {
   private readonly window: Window<Pending>;
-  /** Units waiting for a batch slot, throttling scopes and the batches in flight (core/schedule). */
+  /** Units waiting for a batch slot, throttling scopes and the batches in flight (schedule.ts). */
   private readonly schedule: Schedule<Pending>;
   /** Set while held requests wait for a pause or a pacing period to end. */
   private wakeTimer?: ReturnType<typeof setTimeout>;
