@@ -87,9 +87,13 @@ export function evaluateAims(result: SuiteResult): Aim[] {
     const hand = find(result, key, "sdk-batch-fixed");
     if (n === 1000 && hand && !hand.skipped && !hand.error) {
       const h = defaults.wallMs / hand.wallMs;
+      // The floor transparency costs: the SDK's own work for each `.api(...).get()` (request
+      // building, the chain, response parsing), which hand batching pays once per batch.
+      const bare = result.micro?.results.find((r) => r.key === "bare-batched")?.clientMicrosPerRequest;
+      const floor = bare !== undefined ? `; the transparency floor (the SDK's per-request work with batching and an instant transport, micro-benchmark) is ${micros(bare)} a request, ${ms((bare * n) / 1000)} for ${n.toLocaleString("en-US")} requests` : "";
       aims.push({
         aim: "No throttling, 1,000 GETs: the defaults within 1.5× of hand batching with all chunks in flight (3b)",
-        measured: `${ms(defaults.wallMs)} against ${ms(hand.wallMs)} = ${h.toFixed(2)}×`,
+        measured: `${ms(defaults.wallMs)} against ${ms(hand.wallMs)} = ${h.toFixed(2)}×${floor}`,
         met: at50 ? h <= 1.5 : undefined,
       });
     }
