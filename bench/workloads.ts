@@ -40,7 +40,7 @@ export interface Workload {
   assemble(outcomes: readonly Item[], data: EmulatorData): Item[];
   /** The workload as a user writes it with a client; every call goes through `run`. */
   withClient(client: Client, run: Run, data: EmulatorData): Promise<Item[]>;
-  /** After a run with a client: ms from the start until the last request of the *other* mailboxes settled (mailbox family). */
+  /** After a run with a client: ms from the start until the last request of the *other* mailboxes settled (mailbox family); read once. */
   othersMs?(): number | undefined;
 }
 
@@ -163,7 +163,13 @@ export function mailboxes(mailboxCount: number, perMailbox: number, hot: boolean
         ),
       );
     },
-    othersMs: () => othersMs,
+    // Read once: contenders without a client (hand batching) never set it, and must not inherit
+    // the previous contender's figure.
+    othersMs: () => {
+      const value = othersMs;
+      othersMs = undefined;
+      return value;
+    },
   };
 }
 

@@ -34,7 +34,7 @@ export interface BatchingMiddlewareOptions {
   /**
    * Ceiling on `$batch` calls in flight at once; the rest wait in order. Below it, the middleware
    * starts with 32 and doubles every round trip in which the service throttled nothing (slow
-   * start), so that it finds the service's limit instead of assuming one. Default 64 (see
+   * start), so that it finds the service's limit instead of assuming one. Default 256 (see
    * docs/design.md).
    */
   maxConcurrentBatches?: number;
@@ -69,7 +69,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   maxBatchSize: 20,
   windowMs: 0,
-  maxConcurrentBatches: 64,
+  maxConcurrentBatches: 256,
   initialConcurrentBatches: 32,
   maxRetries: 3,
   maxDelayMs: 180_000,

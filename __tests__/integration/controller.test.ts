@@ -24,7 +24,7 @@ function recordArrivals(options: Parameters<typeof startEmulator>[0]) {
   return { arrivals, started };
 }
 
-test("clean answers let more batches fly: 32 at first, then more, up to the ceiling", async () => {
+test("clean answers let more batches fly: 32 at first, then more (the default ceiling is 256)", async () => {
   const { arrivals, started } = recordArrivals({ latencyMs: 60, data: { users: 2400 } });
   emulator = await started;
   const client = emulatorClient(emulator);
@@ -35,7 +35,7 @@ test("clean answers let more batches fly: 32 at first, then more, up to the ceil
   expect(Math.max(...arrivals.slice(0, 32).map((a) => a.inFlight))).toBeLessThanOrEqual(32);
   const peak = Math.max(...arrivals.map((a) => a.inFlight));
   expect(peak).toBeGreaterThan(32);
-  expect(peak).toBeLessThanOrEqual(64);
+  expect(peak).toBeGreaterThanOrEqual(48); // the window doubles per clean round trip
 });
 
 test("after the directory is throttled, far fewer batches fly at once, and every caller is answered", async () => {

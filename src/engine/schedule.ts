@@ -22,7 +22,8 @@
  * - **Waves**: batches sent together reach the service together, and the first answers to come
  *   back are the ones it accepted before its bucket ran dry. Sending more as soon as those arrive
  *   would send straight into the refusals still on their way, so a slot freed while the rest of
- *   its wave is out is used only once the wave is back, or after a quarter of its round trip.
+ *   its wave (of 4 batches or more) is out is used only once the wave is back, or after a quarter
+ *   of its round trip.
  * Held requests keep their place: when a scope reopens, its requests leave together in full batches.
  */
 import { Sequenced, UnitQueue } from "./queue";
@@ -51,6 +52,9 @@ const MAX_SCOPES = 10_000;
 
 /** Once a paced scope has been refused, its rate grows by one batch every this many clean periods. */
 const PROBE_EVERY = 4;
+
+/** Waves smaller than this are not waited for. */
+const MIN_HELD_WAVE = 4;
 
 /** Longest a freed slot waits for the rest of its wave (ms). */
 const MAX_HOLD_MS = 50;
@@ -112,6 +116,9 @@ export interface BatchReport<T> {
 
 /** Batches sent together, by one run of the caller's pump. */
 interface Wave {
+  /** Batches sent in it. */
+  size: number;
+  /** Of which still in flight. */
   out: number;
 }
 
@@ -192,7 +199,8 @@ export class Schedule<T extends Schedulable> {
     }
     this.waiting -= members.length;
     this.inFlightBatches++;
-    const wave = (this.wave ??= { out: 0 });
+    const wave = (this.wave ??= { size: 0, out: 0 });
+    wave.size++;
     wave.out++;
     const loads: [ScopeState, number][] = [];
     for (const [state, count] of inBatch) if (state.cap !== undefined) loads.push([state, count]);
@@ -220,7 +228,9 @@ export class Schedule<T extends Schedulable> {
     // The next take starts a new wave; this one waits for the rest of its own.
     this.wave = undefined;
     ticket.wave.out--;
-    if (ticket.wave.out > 0 && ticket.wave !== this.holdWave) {
+    // Only a burst is worth waiting for: in steady state every answer sends one or two batches,
+    // and holding for those would only slow the flow down.
+    if (ticket.wave.size >= MIN_HELD_WAVE && ticket.wave.out > 0 && ticket.wave !== this.holdWave) {
       this.holdWave = ticket.wave;
       this.holdUntil = now + Math.min(MAX_HOLD_MS, Math.max(1, (now - ticket.sentAt) / 4));
     }
