@@ -22,7 +22,10 @@ export class BatchError extends Error {
   }
 }
 
-/** The `$batch` call itself could not be completed (network error, connection reset). */
+/**
+ * No longer raised: what the chain throws while sending a `$batch` call now reaches each caller
+ * as it is, as unbatched (docs/failure-modes.md). Kept so that code catching it still compiles.
+ */
 export class BatchTransportError extends BatchError {}
 
 /** The `$batch` call answered, but not with a batch response this middleware can read. */

@@ -139,21 +139,6 @@ export class Schedule<T extends Schedulable> {
     this.allowed = Math.min(options.initialInFlight, options.maxInFlight);
   }
 
-  /** Batches in flight now. */
-  get inFlight(): number {
-    return this.inFlightBatches;
-  }
-
-  /** Batches allowed in flight now (the controller's window). */
-  get limit(): number {
-    return this.allowed;
-  }
-
-  /** Requests waiting in the line. */
-  get queued(): number {
-    return this.waiting;
-  }
-
   /** A new unit, at the back of its line. */
   push(unit: T[]): void {
     this.laneOf(unit).queue.push(unit);
