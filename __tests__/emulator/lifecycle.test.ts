@@ -33,10 +33,11 @@ describe("stats", () => {
         maxBatchSize: 3,
         peakConcurrency: expect.any(Number),
         inFlight: 0,
-        peakExecuting: expect.any(Number),
-        executing: 0,
+        peakSubRequestConcurrency: expect.any(Number),
+        inFlightSubRequests: 0,
       });
       expect(emulator.stats.peakConcurrency).toBeGreaterThanOrEqual(2);
+      expect(emulator.stats.peakSubRequestConcurrency).toBeGreaterThanOrEqual(3); // the batch's three at once
       expect(calls[0]).toEqual({ method: "POST", path: "/v1.0/$batch", isBatch: true });
       expect(calls[1]).toMatchObject({ method: "GET", isBatch: false });
       expect(calls[calls.length - 1].path).toBe("/_download/i-0001-001");

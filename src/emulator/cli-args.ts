@@ -12,7 +12,11 @@ export const USAGE = `Usage: ts-node --transpile-only src/emulator/cli.ts [optio
   --users N           number of users (default 30)
   --groups N          number of groups (default 10)
   --throttle JSON     token bucket, e.g. '{"capacity":100,"refillPerSecond":50}'
-  --scoped-throttle JSON  scoped throttling, e.g. '{"mailboxConcurrency":4,"buckets":{"mailbox:u-0002":{"capacity":5,"refillPerSecond":2}}}'
+  --scoped-throttle JSON
+                      scoped throttling (docs/emulator.md): Outlook's requests per app and
+                      mailbox at once (mailboxConcurrency, default 4; '{}' turns it on) and token
+                      buckets per scope, e.g. '{"mailboxConcurrency":4,"mailboxRetryAfterSeconds":1,
+                      "buckets":{"mailbox:u-0002":{"capacity":5,"refillPerSecond":2}}}'
   --faults JSON       fault rates, e.g. '{"outer503Rate":0.05,"batchNextLinkRate":0.2}'
   --help              this text`;
 

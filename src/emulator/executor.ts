@@ -6,25 +6,19 @@
  */
 import type { ResourceRequest, ResourceResponse } from "./exchange";
 import type { FaultInjector } from "./faults";
-import { errorResponse, GraphError, tooManyRequests } from "./graph-error";
+import { errorResponse, GraphError, mailboxConcurrencyExceeded, tooManyRequests } from "./graph-error";
 import type { Random } from "./random";
 import { dispatch, type DispatchEnvironment } from "./routes";
 import type { Scheduler } from "./scheduler";
-import type { TokenBuckets } from "./throttle";
-import { throttlingScopeOf, type MailboxSlots } from "./throttle-scope";
+import { executionFinished, executionStarted, recordThrottle } from "./stats";
+import type { Throttling } from "./throttle-options";
+import { throttlingScopeOf } from "./throttle-scope";
 import type { EmulatorStats } from "./types";
 
-export interface ExecutorDependencies {
+export interface ExecutorDependencies extends Throttling {
   environment: DispatchEnvironment;
   stats: EmulatorStats;
   faults: FaultInjector;
-  /** The app-wide bucket; absent when throttling is off. */
-  buckets?: TokenBuckets;
-  /** Buckets of their own, by scope name (scopedThrottle.buckets). */
-  scopeBuckets: ReadonlyMap<string, TokenBuckets>;
-  /** Outlook's concurrency per app and mailbox; absent when off. */
-  mailboxSlots?: MailboxSlots;
-  mailboxRetryAfterSeconds: number;
   /** Who `/me` is, for the scope of `/me/...` requests. */
   meId: string;
   scheduler: Scheduler;
@@ -47,26 +41,24 @@ export class Executor {
   constructor(private readonly deps: ExecutorDependencies) {}
 
   async execute(request: ResourceRequest, execution: Execution): Promise<ResourceResponse> {
-    const scope = throttlingScopeOf(request.path, this.deps.meId);
+    const { stats, mailboxSlots } = this.deps;
+    const scope = this.scopeOf(request.path);
     let throttled = this.throttle(execution.app, scope);
-    const slot = !throttled && this.deps.mailboxSlots && scope.startsWith("mailbox:") ? `${execution.app}\u0000${scope}` : undefined;
-    if (slot && !(await this.deps.mailboxSlots!.acquire(slot, execution.call))) {
-      throttled = tooManyRequests(this.deps.mailboxRetryAfterSeconds);
+    // Slots are per app and mailbox, like Outlook's limit.
+    const slot = !throttled && mailboxSlots && scope.startsWith("mailbox:") ? `${execution.app}\u0000${scope}` : undefined;
+    if (slot && !(await mailboxSlots!.acquire(slot, execution.call))) {
+      throttled = mailboxConcurrencyExceeded(this.deps.mailboxRetryAfterSeconds);
     }
     if (throttled) {
-      const { stats } = this.deps;
-      stats.throttled++;
-      stats.throttledByScope[scope] = (stats.throttledByScope[scope] ?? 0) + 1;
+      recordThrottle(stats, scope);
       return errorResponse(throttled, execution.requestId);
     }
-    const { stats } = this.deps;
-    stats.executing++;
-    stats.peakExecuting = Math.max(stats.peakExecuting, stats.executing);
+    executionStarted(stats);
     try {
       await this.deps.scheduler.delay(this.serviceTime());
     } finally {
-      stats.executing--;
-      if (slot) this.deps.mailboxSlots!.release(slot, execution.call);
+      executionFinished(stats);
+      if (slot) mailboxSlots!.release(slot, execution.call);
     }
     this.countExecution(execution.kind);
     try {
@@ -77,6 +69,17 @@ export class Executor {
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(new GraphError(500, "InternalServerError", message), execution.requestId);
     }
+  }
+
+  /**
+   * The request's scope, with a mailbox addressed by userPrincipalName named by the user's id:
+   * Graph limits the mailbox, however the URL spells its owner.
+   */
+  private scopeOf(path: string): string {
+    const scope = throttlingScopeOf(path, this.deps.meId);
+    if (!scope.startsWith("mailbox:") || scope.startsWith("mailbox:group:")) return scope;
+    const user = this.deps.environment.directory.findUser(scope.slice("mailbox:".length));
+    return user ? `mailbox:${user.id.toLowerCase()}` : scope;
   }
 
   /**

@@ -51,6 +51,16 @@ export function tooManyRequests(retryAfterSeconds: number): GraphError {
   });
 }
 
+/**
+ * Outlook's concurrency 429, with the code and message Exchange sends: it tells someone reading a
+ * trace that the mailbox, not the app's whole budget, was busy.
+ */
+export function mailboxConcurrencyExceeded(retryAfterSeconds: number): GraphError {
+  return new GraphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", {
+    "Retry-After": String(retryAfterSeconds),
+  });
+}
+
 export function errorBody(code: string, message: string, requestId: string): unknown {
   return { error: { code, message, innerError: { "request-id": requestId, date: isoDate(Date.now()) } } };
 }

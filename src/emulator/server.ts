@@ -12,8 +12,7 @@ import { deriveSeed, mulberry32 } from "./random";
 import { DownloadSigner } from "./routes/drive";
 import { Scheduler } from "./scheduler";
 import { createStats, recordWrite, resetStats } from "./stats";
-import { TokenBuckets } from "./throttle";
-import { MailboxSlots } from "./throttle-scope";
+import { readThrottling } from "./throttle-options";
 import type { Emulator, EmulatorOptions } from "./types";
 
 const DEFAULT_SEED = 1;
@@ -23,19 +22,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const latencyMs = nonNegative(options.latencyMs ?? 0, "latencyMs");
   const serviceTimeMs = nonNegative(options.serviceTimeMs ?? 0, "serviceTimeMs");
   const serviceJitterMs = nonNegative(options.serviceJitterMs ?? 0, "serviceJitterMs");
-  if (options.throttle) {
-    nonNegative(options.throttle.capacity, "throttle.capacity");
-    nonNegative(options.throttle.refillPerSecond, "throttle.refillPerSecond");
-  }
-  const scoped = options.scopedThrottle;
-  const scopeBuckets = new Map<string, TokenBuckets>();
-  for (const [scope, bucket] of Object.entries(scoped?.buckets ?? {})) {
-    nonNegative(bucket.capacity, `scopedThrottle.buckets["${scope}"].capacity`);
-    nonNegative(bucket.refillPerSecond, `scopedThrottle.buckets["${scope}"].refillPerSecond`);
-    scopeBuckets.set(scope.toLowerCase(), new TokenBuckets(bucket));
-  }
-  const mailboxConcurrency = scoped ? nonNegative(scoped.mailboxConcurrency ?? 4, "scopedThrottle.mailboxConcurrency") : 0;
-  const mailboxRetryAfterSeconds = nonNegative(scoped?.mailboxRetryAfterSeconds ?? 1, "scopedThrottle.mailboxRetryAfterSeconds");
+  const throttling = readThrottling(options);
   // The data has its own streams (see data/generate.ts); this one drives jitter and faults.
   const random = mulberry32(deriveSeed(seed, "runtime"));
   const faults = new FaultInjector(options.faults, random);
@@ -53,10 +40,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     environment: { directory, baseUrl: url, signer, onWrite: (key) => recordWrite(stats, key) },
     stats,
     faults,
-    buckets: options.throttle ? new TokenBuckets(options.throttle) : undefined,
-    scopeBuckets,
-    mailboxSlots: mailboxConcurrency > 0 ? new MailboxSlots(mailboxConcurrency) : undefined,
-    mailboxRetryAfterSeconds,
+    ...throttling,
     meId: directory.users[0]?.id ?? "",
     scheduler,
     random,

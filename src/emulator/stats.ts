@@ -10,8 +10,8 @@ export function createStats(): EmulatorStats {
     writes: {},
     throttled: 0,
     throttledByScope: {},
-    peakExecuting: 0,
-    executing: 0,
+    peakSubRequestConcurrency: 0,
+    inFlightSubRequests: 0,
     outerFaults: 0,
     resets: 0,
     maxBatchSize: 0,
@@ -22,12 +22,17 @@ export function createStats(): EmulatorStats {
 
 /**
  * Zeroes the counters in place, so a reference taken earlier stays live.
- * inFlight and executing are gauges of calls and requests still being handled: zeroing them
- * would drive them negative when they finish, so they are kept, and their peaks restart from them.
+ * inFlight and inFlightSubRequests are gauges of calls and requests still being handled: zeroing
+ * them would drive them negative when they finish, so they are kept, and their peaks restart from them.
  */
 export function resetStats(stats: EmulatorStats): void {
-  const { inFlight, executing } = stats;
-  Object.assign(stats, createStats(), { inFlight, peakConcurrency: inFlight, executing, peakExecuting: executing });
+  const { inFlight, inFlightSubRequests } = stats;
+  Object.assign(stats, createStats(), {
+    inFlight,
+    peakConcurrency: inFlight,
+    inFlightSubRequests,
+    peakSubRequestConcurrency: inFlightSubRequests,
+  });
 }
 
 export function recordWrite(stats: EmulatorStats, key: string): void {
@@ -41,4 +46,19 @@ export function callStarted(stats: EmulatorStats): void {
 
 export function callFinished(stats: EmulatorStats): void {
   stats.inFlight--;
+}
+
+export function executionStarted(stats: EmulatorStats): void {
+  stats.inFlightSubRequests++;
+  stats.peakSubRequestConcurrency = Math.max(stats.peakSubRequestConcurrency, stats.inFlightSubRequests);
+}
+
+export function executionFinished(stats: EmulatorStats): void {
+  stats.inFlightSubRequests--;
+}
+
+/** A 429 to a sub-request or unbatched request, whatever limit (or fault) produced it. */
+export function recordThrottle(stats: EmulatorStats, scope: string): void {
+  stats.throttled++;
+  stats.throttledByScope[scope] = (stats.throttledByScope[scope] ?? 0) + 1;
 }

@@ -36,16 +36,17 @@ export interface ThrottleOptions {
  */
 export interface ScopedThrottleOptions {
   /**
-   * Outlook: requests of one app executing at once against one mailbox. Beyond it a request
+   * Outlook: requests of one app executing at once against one mailbox; beyond it a request
    * answers 429 with Retry-After, unless its own `$batch` already runs requests of that mailbox
-   * (Graph queues those itself). Default 4; 0 turns the limit off.
+   * (Graph queues those itself, so they wait instead). Default 4. 0 turns the limit off.
    */
   mailboxConcurrency?: number;
   /** Retry-After (seconds) of a mailbox-concurrency 429. Default 1. */
   mailboxRetryAfterSeconds?: number;
   /**
-   * Token buckets per scope name, e.g. `{ "mailbox:u-0007": { capacity: 5, refillPerSecond: 2 } }`.
-   * A request whose scope has a bucket here is charged to it (per app) instead of the app-wide
+   * Token buckets per throttling scope name (see throttlingScopeOf), e.g.
+   * `{ "mailbox:u-0007": { capacity: 5, refillPerSecond: 2, retryAfterSeconds: 2 } }`. A request
+   * whose scope has a bucket here is charged to that bucket (per app) instead of the app-wide
    * `throttle` bucket.
    */
   buckets?: Record<string, ThrottleOptions>;
@@ -131,12 +132,18 @@ export interface EmulatorStats {
   writes: Record<string, number>;
   /** 429 answers to sub-requests or unbatched requests (token bucket, mailbox concurrency or injected). */
   throttled: number;
-  /** The same 429s by throttling scope (`directory`, `mailbox:u-0001`, …). */
+  /**
+   * The same 429s by throttling scope (`directory`, `mailbox:u-0001`, …; see throttlingScopeOf),
+   * whether a bucket, the mailbox concurrency or an injected fault produced them.
+   */
   throttledByScope: Record<string, number>;
-  /** Most requests (sub-requests and unbatched) executing at the same time. */
-  peakExecuting: number;
-  /** Requests executing right now (a gauge, like inFlight). */
-  executing: number;
+  /**
+   * Most requests (sub-requests and unbatched) executing at the same time: holding their service
+   * time, after throttling and any wait for a mailbox slot.
+   */
+  peakSubRequestConcurrency: number;
+  /** Requests (sub-requests and unbatched) executing right now (a gauge, like inFlight). */
+  inFlightSubRequests: number;
   /** Injected outer 429/503/504 answers and connection resets. */
   outerFaults: number;
   /** Connection resets among them (each one leaves its callers without an answer). */
@@ -155,7 +162,7 @@ export interface Emulator {
   readonly port: number;
   /** Live counters, mutated as requests arrive. */
   readonly stats: EmulatorStats;
-  /** Zero all counters (inFlight is a gauge and keeps its value). */
+  /** Zero all counters (inFlight and inFlightSubRequests are gauges and keep their values). */
   resetStats(): void;
   /** The in-memory data, for assertions in tests. */
   readonly directory: Directory;
