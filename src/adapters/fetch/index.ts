@@ -16,6 +16,7 @@ import type { RequestBatching } from "../../engine/types";
 import { BatchingConfigError } from "../../errors";
 import { resolveOptions, type BatchingAdapterOptions, type BatchingMiddlewareOptions } from "../../options";
 import { getHeader, toHeaderRecord } from "../../utils/headers";
+import { transportKey, transportOptionsOf } from "../../utils/transport";
 
 /** The middleware's options, with `shouldBatch` in fetch terms. */
 export type BatchingFetchOptions = BatchingAdapterOptions;
@@ -49,6 +50,9 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
     // The token is the identity: calls with different tokens never share a batch, and the token
     // goes on the `$batch` call only (the engine keeps Authorization out of sub-requests).
     const authorization = getHeader(headers, "authorization");
+    // Everything else in init (dispatcher, credentials, mode, keepalive, …) is how the call travels:
+    // calls that differ never share a batch, and the `$batch` call carries it.
+    const transport = transportOptionsOf(requestInit);
     const outer = (body?: string): HeadersInit => ({
       ...(authorization !== undefined ? { Authorization: authorization } : {}),
       ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
@@ -59,7 +63,7 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
       headers,
       body: requestInit.body ?? undefined,
       signal: requestInit.signal ?? undefined,
-      groupKey: `authorization:${authorization ?? ""}`,
+      groupKey: `authorization:${authorization ?? ""}|${transportKey(transport)}`,
       batching: batching === false ? { enabled: false } : batching,
       followRedirects: requestInit.redirect === undefined || requestInit.redirect === "follow",
       shouldBatch: shouldBatch && (() => shouldBatch({ url, method, headers: { ...headers } })),
@@ -68,8 +72,8 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
         follow: (location, followHeaders) => fetchImpl(location, { ...requestInit, method, headers: followHeaders, body: undefined }),
       },
       transport: {
-        post: (batchUrl, body, signal) => fetchImpl(batchUrl, { method: "POST", headers: outer(body), body, signal }),
-        get: (pageUrl, signal) => fetchImpl(pageUrl, { method: "GET", headers: outer(), signal }),
+        post: (batchUrl, body, signal) => fetchImpl(batchUrl, { ...transport, method: "POST", headers: outer(body), body, signal }),
+        get: (pageUrl, signal) => fetchImpl(pageUrl, { ...transport, method: "GET", headers: outer(), signal }),
       },
     });
   };

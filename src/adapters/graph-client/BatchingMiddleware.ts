@@ -15,6 +15,7 @@ import type { BatchTransport, EngineRequest } from "../../engine/types";
 import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions } from "../../options";
 import { HeaderRecord, toHeaderRecord } from "../../utils/headers";
 import { objectId } from "../../utils/identity";
+import { transportKey, transportOptionsOf } from "../../utils/transport";
 import { middlewareControlFor, requestMiddlewareOptions } from "./control";
 
 /** Runs a context down the rest of the chain and hands back its response. */
@@ -24,12 +25,14 @@ async function run(next: Middleware, context: Context): Promise<Response> {
 }
 
 /**
- * Which requests may share a batch: the same client's customHosts, the same identity (requests
- * with their own `AuthenticationHandlerOptions` are compared by provider and scopes), and the same
- * other per-request options (by instance), which the `$batch` call then carries down the chain.
+ * Which requests may share a batch: the same client's customHosts, the same transport options
+ * (the fetch options other than method, headers, body and signal: a proxy agent, credentials, …),
+ * the same identity (requests with their own `AuthenticationHandlerOptions` are compared by
+ * provider and scopes), and the same other per-request options (by instance), which the `$batch`
+ * call then carries down the chain.
  */
-function groupKeyOf(context: Context, options: readonly MiddlewareOptions[]): string {
-  const parts = [context.customHosts ? String(objectId(context.customHosts)) : "0"];
+function groupKeyOf(context: Context, transport: Record<string, unknown>, options: readonly MiddlewareOptions[]): string {
+  const parts = [context.customHosts ? String(objectId(context.customHosts)) : "0", transportKey(transport)];
   for (const option of options) {
     parts.push(
       option instanceof AuthenticationHandlerOptions
@@ -73,13 +76,15 @@ export class BatchingMiddleware implements Middleware {
     const middlewareOptions = requestMiddlewareOptions(context).filter((option) => !(option instanceof BatchingOptions));
     const redirect = control?.getMiddlewareOptions(RedirectHandlerOptions) as RedirectHandlerOptions | undefined;
     const shouldBatch = this.shouldBatch;
+    // The client's fetchOptions and the request's .option(...) values, merged by the SDK.
+    const transportOptions = transportOptionsOf(fetchOptions);
     return {
       url,
       method,
       headers,
       body: fetchOptions.body,
       signal: fetchOptions.signal ?? undefined,
-      groupKey: groupKeyOf(context, middlewareOptions),
+      groupKey: groupKeyOf(context, transportOptions, middlewareOptions),
       batching: perRequest instanceof BatchingOptions ? perRequest : undefined,
       extraHosts: context.customHosts,
       followRedirects: fetchOptions.redirect !== "manual" && !(redirect && redirect.maxRedirects === 0),
@@ -94,14 +99,22 @@ export class BatchingMiddleware implements Middleware {
             customHosts: context.customHosts,
           }),
       },
-      transport: this.transport(next, context, middlewareOptions),
+      transport: this.transport(next, context, transportOptions, middlewareOptions),
     };
   }
 
-  /** The `$batch` call and its nextLink GETs carry the group's options and customHosts down the chain. */
-  private transport(next: Middleware, context: Context, middlewareOptions: readonly MiddlewareOptions[]): BatchTransport {
+  /**
+   * The `$batch` call and its nextLink GETs travel as the group's requests would have: with their
+   * transport options, middleware options and customHosts, down the rest of the chain.
+   */
+  private transport(next: Middleware, context: Context, transportOptions: Record<string, unknown>, middlewareOptions: readonly MiddlewareOptions[]): BatchTransport {
     const call = (url: string, options: Context["options"]) =>
-      run(next, { request: url, options, middlewareControl: middlewareControlFor(middlewareOptions, context.middlewareControl), customHosts: context.customHosts });
+      run(next, {
+        request: url,
+        options: { ...transportOptions, ...options },
+        middlewareControl: middlewareControlFor(middlewareOptions, context.middlewareControl),
+        customHosts: context.customHosts,
+      });
     return {
       post: (url, body, signal) => call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal }),
       get: (url, signal) => call(url, { method: "GET", headers: {}, signal }),

@@ -21,6 +21,7 @@ import { BatchingEngine } from "../../engine/engine";
 import { resolveOptions, BatchingOptions, type BatchingAdapterOptions, type BatchingMiddlewareOptions } from "../../options";
 import { getHeader, toHeaderRecord } from "../../utils/headers";
 import { objectId } from "../../utils/identity";
+import { transportKey, transportOptionsOf } from "../../utils/transport";
 
 /** The key under which Kiota hands `BatchingHandlerOptions` to every middleware. */
 export const BatchingHandlerOptionsKey = "MsGraphBatchingHandlerOptionsKey";
@@ -91,12 +92,13 @@ function needsOwnExchange(requestOptions: Options): boolean {
 }
 
 /**
- * Requests share a batch when they carry the same token and the same per-request options (by
- * instance, since the `$batch` call carries them down the chain); tracing options are per request
- * by design and do not split batches.
+ * Requests share a batch when they carry the same token, the same transport options (the
+ * `RequestInit` fields other than method, headers, body and signal) and the same per-request
+ * options (by instance, since the `$batch` call carries them down the chain); tracing options are
+ * per request by design and do not split batches.
  */
-function groupKeyOf(authorization: string | undefined, requestOptions: Options): string {
-  const parts = [`authorization:${authorization ?? ""}`];
+function groupKeyOf(authorization: string | undefined, transport: Record<string, unknown>, requestOptions: Options): string {
+  const parts = [`authorization:${authorization ?? ""}`, transportKey(transport)];
   for (const [key, option] of Object.entries(requestOptions ?? {})) {
     if (key === KEYS.observability || key === BatchingHandlerOptionsKey) continue;
     parts.push(`${key}#${objectId(option)}`);
@@ -124,7 +126,8 @@ export class BatchingHandler implements Middleware {
     const batchedUrl = rewriteUrl(next, url, requestOptions);
     const redirect = requestOptions?.[KEYS.redirect] as { maxRedirects?: number } | undefined;
     const shouldBatch = this.shouldBatch;
-    // The `$batch` call and its nextLink GETs: the token and the group's request options, down the rest of the chain.
+    const transport = transportOptionsOf(requestInit);
+    // The `$batch` call and its nextLink GETs: the token, the group's transport and request options, down the rest of the chain.
     const outer = (body?: string): Record<string, string> => ({
       ...(authorization !== undefined ? { authorization } : {}),
       ...(body !== undefined ? { "content-type": "application/json" } : {}),
@@ -135,7 +138,7 @@ export class BatchingHandler implements Middleware {
       headers,
       body: requestInit.body ?? undefined,
       signal: requestInit.signal ?? undefined,
-      groupKey: groupKeyOf(authorization, requestOptions),
+      groupKey: groupKeyOf(authorization, transport, requestOptions),
       batching: needsOwnExchange(requestOptions) ? { enabled: false } : perRequest,
       followRedirects: !(redirect && redirect.maxRedirects === 0),
       shouldBatch: shouldBatch && (() => shouldBatch({ url: batchedUrl, method, headers: { ...headers } })),
@@ -144,8 +147,8 @@ export class BatchingHandler implements Middleware {
         follow: (location, followHeaders) => next.execute(location, { ...requestInit, method, headers: followHeaders, body: undefined }, requestOptions),
       },
       transport: {
-        post: (batchUrl, body, signal) => next.execute(batchUrl, { method: "POST", headers: outer(body), body, signal }, requestOptions),
-        get: (pageUrl, signal) => next.execute(pageUrl, { method: "GET", headers: outer(), signal }, requestOptions),
+        post: (batchUrl, body, signal) => next.execute(batchUrl, { ...transport, method: "POST", headers: outer(body), body, signal }, requestOptions),
+        get: (pageUrl, signal) => next.execute(pageUrl, { ...transport, method: "GET", headers: outer(), signal }, requestOptions),
       },
     });
   }
