@@ -83,11 +83,14 @@ export interface MicroVariant {
   readonly batched: boolean;
   /** "bare": only the fake transport after us. "default": the SDK's handlers too (auth, retry, redirect, telemetry). */
   readonly chain: "bare" | "default";
+  /** An onEvent listener that counts events: what observing costs (none: nothing is built). */
+  readonly observed?: boolean;
 }
 
 export const MICRO_VARIANTS: readonly MicroVariant[] = [
   { key: "bare", label: "SDK, no batching (instant transport only)", batched: false, chain: "bare" },
   { key: "bare-batched", label: "SDK + BatchingMiddleware (instant transport only)", batched: true, chain: "bare" },
+  { key: "bare-observed", label: "SDK + BatchingMiddleware with an onEvent listener (instant transport only)", batched: true, chain: "bare", observed: true },
   { key: "default", label: "SDK default handlers, no batching", batched: false, chain: "default" },
   { key: "default-batched", label: "createBatchingMiddlewareChain (default handlers)", batched: true, chain: "default" },
 ];
@@ -139,7 +142,9 @@ function chainFor(variant: MicroVariant, transport: InstantGraph): Middleware[] 
     variant.chain === "default"
       ? [new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler()]
       : [];
-  return [...(variant.batched ? [new BatchingMiddleware()] : []), ...handlers, transport];
+  let events = 0;
+  const options = variant.observed ? { onEvent: () => void events++ } : {};
+  return [...(variant.batched ? [new BatchingMiddleware(options)] : []), ...handlers, transport];
 }
 
 /** One variant's client and fake transport, kept across rounds (warmed up once). */
@@ -224,6 +229,8 @@ export interface MicroReport {
   /** Client µs per request that batching adds (bare pair), and with the SDK's default handlers. */
   addedMicrosBare: number;
   addedMicrosDefault: number;
+  /** What an onEvent listener adds per request over the same middleware without one. */
+  addedMicrosObserved: number;
 }
 
 export async function runMicro(options: MicroOptions = {}, variants = MICRO_VARIANTS): Promise<MicroReport> {
@@ -241,5 +248,6 @@ export async function runMicro(options: MicroOptions = {}, variants = MICRO_VARI
     results,
     addedMicrosBare: client("bare-batched") - client("bare"),
     addedMicrosDefault: client("default-batched") - client("default"),
+    addedMicrosObserved: client("bare-observed") - client("bare-batched"),
   };
 }

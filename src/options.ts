@@ -1,5 +1,8 @@
 import type { Context, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
+import type { BatchingEvent } from "./engine/events";
 import { BatchingConfigError } from "./errors";
+import { closest } from "./utils/closest";
+import { environmentDebug, eventSink, type BatchingLogger } from "./utils/debug";
 
 /** What `shouldBatch` sees of a request, in every front door. */
 export interface RequestCandidate {
@@ -46,6 +49,25 @@ export interface BatchingMiddlewareOptions {
   retry?: RetryOptions;
   /** Bodies larger than this (bytes, before base64) are sent unbatched. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Called synchronously with every event (docs/observability.md): a request sent unbatched and
+   * why, a `$batch` sent and answered, each caller settled, a scope paused or resumed, the
+   * in-flight limit changed. Events never carry a header value or a body. A listener that throws
+   * is reported once (console.warn) and never breaks a request. Default: none, at no cost.
+   */
+  onEvent?: (event: BatchingEvent) => void;
+  /**
+   * Where to write one line per event: a function or an object with `debug` (console, pino, …).
+   * Without it, lines go to stderr when the `DEBUG` environment variable names
+   * `msgraph-batching` (Node only). Default: none.
+   */
+  logger?: BatchingLogger;
+  /**
+   * Identical GETs issued in the same window (same URL, same sub-request headers, same identity
+   * and transport options) travel once, and every caller gets its own `Response` of the answer.
+   * Writes are never de-duplicated, nor requests ordered with `id`/`dependsOn`. Default false.
+   */
+  dedupe?: boolean;
 }
 
 /** The options of the Kiota handler and the batching fetch: the middleware's, with `shouldBatch` in fetch terms. */
@@ -64,6 +86,9 @@ export interface ResolvedOptions {
   readonly shouldBatch?: (request: BatchCandidate) => boolean;
   readonly retry: Required<RetryOptions>;
   readonly maxBodyBytes: number;
+  /** onEvent and the log in one; undefined when nobody listens. */
+  readonly emit?: (event: BatchingEvent) => void;
+  readonly dedupe: boolean;
 }
 
 export const DEFAULTS = {
@@ -93,10 +118,43 @@ function finite(name: string, value: number | undefined, fallback: number, min: 
   return value;
 }
 
+const OPTION_NAMES = ["maxBatchSize", "windowMs", "maxConcurrentBatches", "hosts", "shouldBatch", "retry", "maxBodyBytes", "onEvent", "logger", "dedupe"] as const satisfies readonly (keyof BatchingMiddlewareOptions)[];
+const RETRY_NAMES = ["maxRetries", "maxDelayMs", "baseDelayMs"] as const satisfies readonly (keyof RetryOptions)[];
+const REQUEST_OPTION_NAMES = ["enabled", "maxRetries", "id", "dependsOn"] as const satisfies readonly (keyof BatchingOptionsInit)[];
+
+/**
+ * A misspelt option (`maxConcurentBatches`) would otherwise be ignored without a word, and the
+ * middleware would run with the default the user meant to change.
+ */
+function rejectUnknown(options: object, known: readonly string[], where: string): void {
+  for (const name of Object.keys(options)) {
+    if (known.includes(name)) continue;
+    const suggestion = closest(name, known);
+    throw new BatchingConfigError(
+      `${where} has no option '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ""} (valid: ${known.join(", ")})`,
+    );
+  }
+}
+
 /** Validates once, at construction, so that a bad option fails loudly before any request is queued. */
 export function resolveOptions(options: BatchingMiddlewareOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== "object") {
     throw new BatchingConfigError("BatchingMiddleware options must be an object");
+  }
+  rejectUnknown(options, OPTION_NAMES, "BatchingMiddleware options");
+  if (options.retry !== undefined && (options.retry === null || typeof options.retry !== "object")) {
+    throw new BatchingConfigError("retry must be an object: { maxRetries, maxDelayMs, baseDelayMs }");
+  }
+  if (options.retry) rejectUnknown(options.retry, RETRY_NAMES, "retry");
+  if (options.onEvent !== undefined && typeof options.onEvent !== "function") {
+    throw new BatchingConfigError("onEvent must be a function");
+  }
+  const logger = options.logger as unknown;
+  if (logger !== undefined && typeof logger !== "function" && typeof (logger as { debug?: unknown } | null)?.debug !== "function") {
+    throw new BatchingConfigError("logger must be a function or an object with a debug method");
+  }
+  if (options.dedupe !== undefined && typeof options.dedupe !== "boolean") {
+    throw new BatchingConfigError(`dedupe must be true or false; got ${String(options.dedupe)}`);
   }
   const hosts = new Set<string>();
   for (const host of options.hosts ?? []) {
@@ -123,6 +181,8 @@ export function resolveOptions(options: BatchingMiddlewareOptions = {}): Resolve
       baseDelayMs: finite("retry.baseDelayMs", retry.baseDelayMs, DEFAULTS.baseDelayMs, 0),
     },
     maxBodyBytes: integer("maxBodyBytes", options.maxBodyBytes, DEFAULTS.maxBodyBytes, 0, Number.MAX_SAFE_INTEGER),
+    emit: eventSink(options.onEvent, options.logger, environmentDebug()),
+    dedupe: options.dedupe ?? false,
   };
 }
 
@@ -148,6 +208,8 @@ export class BatchingOptions implements MiddlewareOptions {
   readonly dependsOn: readonly string[];
 
   constructor(init: BatchingOptionsInit = {}) {
+    if (init === null || typeof init !== "object") throw new BatchingConfigError("BatchingOptions takes an object: { enabled, maxRetries, id, dependsOn }");
+    rejectUnknown(init, REQUEST_OPTION_NAMES, "BatchingOptions");
     this.enabled = init.enabled ?? true;
     if (init.maxRetries !== undefined) integer("BatchingOptions.maxRetries", init.maxRetries, 0, 0, 10);
     this.maxRetries = init.maxRetries;

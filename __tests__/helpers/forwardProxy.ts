@@ -22,7 +22,8 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   const relay = http.createServer((request, response) => {
     requests.push({ method: request.method ?? "", path: request.url ?? "" });
     const [hostname, port] = (request.headers.host ?? "").split(":");
-    const upstream = http.request({ hostname, port: Number(port || 80), method: request.method, path: request.url, headers: request.headers }, (answer) => {
+    // A connection per request upstream: reusing an idle one races the server closing it.
+    const upstream = http.request({ hostname, port: Number(port || 80), method: request.method, path: request.url, headers: request.headers, agent: false }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
     });
@@ -33,8 +34,11 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   const proxy = http.createServer((_request, response) => {
     response.writeHead(405).end("this proxy only tunnels (CONNECT)");
   });
+  // Tunnels stay open as long as the client keeps them (undici pools them).
+  relay.keepAliveTimeout = 60_000;
   proxy.on("connect", (_request, socket: Socket, head: Buffer) => {
     sockets.add(socket);
+    socket.on("error", () => socket.destroy());
     socket.on("close", () => sockets.delete(socket));
     socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     if (head.length) socket.unshift(head);

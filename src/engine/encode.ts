@@ -28,7 +28,7 @@ export type SubRequestPayload = Omit<SubRequest, "id" | "dependsOn">;
 
 export type Encoded =
   | { batchable: true; payload: SubRequestPayload; size: number }
-  | { batchable: false; reason: string };
+  | { batchable: false; reason: string; code: "too-large" | "body" };
 
 /**
  * Headers that describe the outer HTTP exchange, not the sub-request. Authorization and the
@@ -79,12 +79,12 @@ export function encodeBody(
   body: unknown,
   contentType: string | undefined,
   maxBodyBytes: number,
-): { ok: true; body?: unknown; size: number } | { ok: false; reason: string } {
+): { ok: true; body?: unknown; size: number } | { ok: false; reason: string; code: "too-large" | "body" } {
   if (body === undefined || body === null) return { ok: true, size: 0 };
   if (contentType === undefined || contentType === "") {
     // Graph requires a Content-Type on every sub-request with a body; fetch would guess one
     // unbatched, and we cannot know which it would pick for every runtime.
-    return { ok: false, reason: "body without Content-Type" };
+    return { ok: false, code: "body", reason: "body without Content-Type" };
   }
   const type = mediaType(contentType);
   let text: string | undefined;
@@ -93,24 +93,24 @@ export function encodeBody(
     text = body;
   } else {
     bytes = binaryBytes(body);
-    if (!bytes) return { ok: false, reason: "body type cannot be batched (stream, FormData or unknown)" };
+    if (!bytes) return { ok: false, code: "body", reason: "body type cannot be batched (stream, FormData or unknown)" };
   }
   const size = bytes ? bytes.byteLength : text!.length; // string length bounds UTF-8 bytes / 3 from below: fine as a threshold
-  if (size > maxBodyBytes) return { ok: false, reason: `body larger than maxBodyBytes (${maxBodyBytes})` };
+  if (size > maxBodyBytes) return { ok: false, code: "too-large", reason: `body larger than maxBodyBytes (${maxBodyBytes})` };
 
   if (isJsonMediaType(type) || isTextMediaType(type)) {
     if (text === undefined) {
       try {
         text = utf8.decode(bytes!);
       } catch {
-        return isJsonMediaType(type) ? { ok: false, reason: "JSON body is not UTF-8" } : { ok: true, body: bytesToBase64(bytes!), size };
+        return isJsonMediaType(type) ? { ok: false, code: "body", reason: "JSON body is not UTF-8" } : { ok: true, body: bytesToBase64(bytes!), size };
       }
     }
     if (isTextMediaType(type)) return { ok: true, body: text, size };
     try {
       return { ok: true, body: JSON.parse(text), size };
     } catch {
-      return { ok: false, reason: "JSON body does not parse" };
+      return { ok: false, code: "body", reason: "JSON body does not parse" };
     }
   }
   const raw = bytes ?? new TextEncoder().encode(text!);
@@ -140,7 +140,7 @@ export function encodeRequest(
   maxBodyBytes: number,
 ): Encoded {
   const encodedBody = encodeBody(body, getHeader(headers, "content-type"), maxBodyBytes);
-  if (!encodedBody.ok) return { batchable: false, reason: encodedBody.reason };
+  if (!encodedBody.ok) return { batchable: false, reason: encodedBody.reason, code: encodedBody.code };
   const payload: SubRequestPayload = { method, url: relativeUrl };
   let subHeaders = subRequestHeaders(headers);
   if ("body" in encodedBody) {

@@ -8,6 +8,7 @@
 import { Window } from "./collect";
 import { toResponse, SubResponse } from "./decode";
 import { encodeBatch, encodeRequest, needsAsyncRead, readBlobBody, SubRequestPayload } from "./encode";
+import type { BatchingEvent, BatchingStats, UnbatchedReason } from "./events";
 import { orderUnits } from "./order";
 import { parseRetryAfter } from "./retry";
 import { BatchReport, Schedule, Ticket } from "./schedule";
@@ -28,7 +29,8 @@ interface Group {
   readonly transport: BatchTransport;
 }
 
-type State = "window" | "queued" | "delayed" | "inflight" | "settled";
+/** `sharing`: an identical request's carrier travels for it (dedupe); it is in no queue itself. */
+type State = "window" | "queued" | "delayed" | "inflight" | "sharing" | "settled";
 
 /** A request admitted for batching, from admission until its caller is settled. */
 interface Pending {
@@ -45,6 +47,8 @@ interface Pending {
   readonly orderId?: string;
   readonly dependsOn: readonly string[];
   readonly signal?: AbortSignal;
+  /** When the caller issued it (Date.now()), for `oldestWaitMs`. */
+  readonly issuedAt: number;
   state: State;
   /** Times sent so far. */
   attempts: number;
@@ -54,10 +58,20 @@ interface Pending {
   unit?: Pending[];
   retryTimer?: ReturnType<typeof setTimeout>;
   batch?: InFlightBatch;
+  /**
+   * Dedupe: a carrier is a request made by the engine that travels for identical callers (its
+   * sharers); it has no caller of its own. A sharer points to its carrier.
+   */
+  sharers?: Pending[];
+  carrier?: Pending;
+  /** Aborts a carrier once every sharer has gone. */
+  carrierAbort?: AbortController;
   resolve(response: Response): void;
   reject(error: unknown): void;
   detachAbort?: () => void;
 }
+
+type Admitted = Pick<Pending, "request" | "group" | "scope" | "payload" | "maxRetries" | "orderId" | "dependsOn" | "signal">;
 
 interface InFlightBatch {
   readonly members: Pending[];
@@ -72,12 +86,17 @@ export class BatchingEngine {
   private wakeTimer?: ReturnType<typeof setTimeout>;
   private wakeAt = Infinity;
   private seq = 0;
+  /** onEvent and the log; undefined when nobody listens, and then no event is ever built. */
+  private readonly emit?: (event: BatchingEvent) => void;
+  private readonly counts = { batchesSent: 0, requestsBatched: 0, requestsUnbatched: 0, retries: 0, deduplicated: 0, delayed: 0 };
 
   constructor(private readonly options: ResolvedOptions) {
+    this.emit = options.emit;
     this.schedule = new Schedule<Pending>({
       maxBatchSize: this.options.maxBatchSize,
       initialInFlight: this.options.initialConcurrentBatches,
       maxInFlight: this.options.maxConcurrentBatches,
+      onChange: options.emit,
     });
     this.window = new Window<Pending>(this.options.windowMs, (items) => this.closeWindow(items));
   }
@@ -91,18 +110,54 @@ export class BatchingEngine {
     // its place in the batch among the requests issued with it.
     const seq = this.seq++;
     const admitted = await this.admit(request);
-    if (!admitted) return request.solo.send();
+    if (typeof admitted === "string") return this.sendUnbatched(request, admitted);
     return new Promise<Response>((resolve, reject) => this.enqueue(seq, admitted, resolve, reject));
   }
 
-  /** Decides whether a request is batched; returns what the queue needs, or undefined to pass it on. */
-  private async admit(request: EngineRequest) {
+  /** A snapshot of the state and counters (`stats()` of every front door). */
+  stats(): BatchingStats {
+    const schedule = this.schedule.snapshot();
+    return {
+      queued: this.window.pending.length + schedule.waiting + this.counts.delayed,
+      inFlight: schedule.inFlight,
+      limit: schedule.limit,
+      pausedScopes: schedule.pausedScopes,
+      batchesSent: this.counts.batchesSent,
+      requestsBatched: this.counts.requestsBatched,
+      requestsUnbatched: this.counts.requestsUnbatched,
+      retries: this.counts.retries,
+      deduplicated: this.counts.deduplicated,
+    };
+  }
+
+  /** A request that does not go in a batch: down the chain as it is, watched if someone listens. */
+  private sendUnbatched(request: EngineRequest, reason: UnbatchedReason): Promise<Response> {
+    this.counts.requestsUnbatched++;
+    const emit = this.emit;
+    if (!emit) return request.solo.send();
+    const { url, method } = request;
+    emit({ type: "unbatched", url, method, reason });
+    return request.solo.send().then(
+      (response) => {
+        emit({ type: "settled", url, method, status: response.status, attempts: 1, batched: false });
+        return response;
+      },
+      (error: unknown) => {
+        emit({ type: "settled", url, method, error: errorName(error), attempts: 1, batched: false });
+        throw error;
+      },
+    );
+  }
+
+  /** Decides whether a request is batched; returns what the queue needs, or why it is passed on. */
+  private async admit(request: EngineRequest): Promise<Admitted | UnbatchedReason> {
     const perRequest = request.batching;
-    if (perRequest?.enabled === false) return undefined;
+    if (perRequest?.enabled === false) return "opted-out";
     const target = parseTarget(request.url);
-    if (!target || isBatchEndpoint(target.relativeUrl)) return undefined;
-    if (!isBatchableHost(target.host, target.hostname, request.extraHosts, this.options.hosts)) return undefined;
-    if (request.shouldBatch && !request.shouldBatch()) return undefined;
+    if (!target) return "not-graph";
+    if (isBatchEndpoint(target.relativeUrl)) return "batch-endpoint";
+    if (!isBatchableHost(target.host, target.hostname, request.extraHosts, this.options.hosts)) return "not-graph";
+    if (request.shouldBatch && !request.shouldBatch()) return "should-batch";
     let { body, headers } = request;
     if (needsAsyncRead(body)) {
       const reading = readBlobBody(body, headers);
@@ -110,7 +165,7 @@ export class BatchingEngine {
       ({ body, headers } = await reading);
     }
     const encoded = encodeRequest(request.method, target.relativeUrl, headers, body, this.options.maxBodyBytes);
-    if (!encoded.batchable) return undefined;
+    if (!encoded.batchable) return encoded.code;
     const key = `${target.origin.toLowerCase()}|${target.version}|${request.groupKey}`;
     return {
       request,
@@ -124,20 +179,25 @@ export class BatchingEngine {
     };
   }
 
-  private enqueue(
-    seq: number,
-    admitted: NonNullable<Awaited<ReturnType<BatchingEngine["admit"]>>>,
-    resolve: (response: Response) => void,
-    reject: (error: unknown) => void,
-  ): void {
+  private enqueue(seq: number, admitted: Admitted, resolve: (response: Response) => void, reject: (error: unknown) => void): void {
     const { signal } = admitted;
+    const pending = this.pending(seq, admitted, resolve, reject);
     if (signal?.aborted) {
-      reject(abortReason(signal));
+      this.fail(pending, abortReason(signal));
       return;
     }
+    if (signal) {
+      const onAbort = () => this.abort(pending);
+      signal.addEventListener("abort", onAbort, { once: true });
+      pending.detachAbort = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.window.add(pending);
+  }
+
+  private pending(seq: number, admitted: Admitted, resolve: (response: Response) => void, reject: (error: unknown) => void, issuedAt = Date.now()): Pending {
     // Every field spelled out, none spread: V8 then gives all pending requests one object shape,
     // and the spread alone cost more than 10 µs per request (docs/benchmarks.md).
-    const pending: Pending = {
+    return {
       seq,
       request: admitted.request,
       url: admitted.request.url,
@@ -149,23 +209,21 @@ export class BatchingEngine {
       maxRetries: admitted.maxRetries,
       orderId: admitted.orderId,
       dependsOn: admitted.dependsOn,
-      signal,
+      signal: admitted.signal,
+      issuedAt,
       state: "window",
       attempts: 0,
       alone: false,
       unit: undefined,
       retryTimer: undefined,
       batch: undefined,
+      sharers: undefined,
+      carrier: undefined,
+      carrierAbort: undefined,
       resolve,
       reject,
       detachAbort: undefined,
     };
-    if (signal) {
-      const onAbort = () => this.abort(pending);
-      signal.addEventListener("abort", onAbort, { once: true });
-      pending.detachAbort = () => signal.removeEventListener("abort", onAbort);
-    }
-    this.window.add(pending);
   }
 
   /** The window closed: group its requests, resolve their ordering, queue them, send. */
@@ -177,10 +235,12 @@ export class BatchingEngine {
       if (list) list.push(item);
       else byGroup.set(item.group.key, [item]);
     }
-    for (const groupItems of byGroup.values()) {
+    for (let groupItems of byGroup.values()) {
+      if (this.options.dedupe) groupItems = this.dedupe(groupItems);
       const { units, rejected } = orderUnits(groupItems, this.options.maxBatchSize);
-      for (const { item, error } of rejected) this.settle(item, () => item.reject(error));
-      if (groupItems.length === 1 && units.length === 1) units[0][0].alone = true;
+      for (const { item, error } of rejected) this.fail(item, error);
+      // A carrier never goes alone: its first sharer's own exchange would carry that sharer's signal.
+      if (groupItems.length === 1 && units.length === 1 && !units[0][0].sharers) units[0][0].alone = true;
       for (const unit of units) {
         for (const member of unit) {
           member.state = "queued";
@@ -192,6 +252,47 @@ export class BatchingEngine {
     this.pump();
   }
 
+  /**
+   * Identical GETs of one group (same URL, sub-request headers and redirect handling; the group
+   * already means the same identity and transport) travel once: a carrier takes the place of the
+   * first in line, and every one of them becomes its sharer. Requests ordered with id/dependsOn
+   * keep their own identity and are left alone.
+   */
+  private dedupe(items: Pending[]): Pending[] {
+    const byKey = new Map<string, Pending[]>();
+    for (const item of items) {
+      if (item.method !== "GET" || item.orderId !== undefined || item.dependsOn.length > 0) continue;
+      const key = `${item.request.followRedirects}|${JSON.stringify(item.payload)}`;
+      const same = byKey.get(key);
+      if (same) same.push(item);
+      else byKey.set(key, [item]);
+    }
+    const replaced = new Map<Pending, Pending | undefined>();
+    for (const sharers of byKey.values()) {
+      if (sharers.length < 2) continue;
+      const first = sharers[0];
+      const carrierAbort = new AbortController();
+      const carrier = this.pending(first.seq, { ...first, signal: carrierAbort.signal }, noop, noop, first.issuedAt);
+      carrier.carrierAbort = carrierAbort;
+      carrier.carrierAbort.signal.addEventListener("abort", () => this.abort(carrier), { once: true });
+      carrier.sharers = sharers;
+      for (const sharer of sharers) {
+        sharer.state = "sharing";
+        sharer.carrier = carrier;
+        replaced.set(sharer, undefined);
+      }
+      replaced.set(first, carrier);
+      this.counts.deduplicated += sharers.length - 1;
+    }
+    if (replaced.size === 0) return items;
+    const out: Pending[] = [];
+    for (const item of items) {
+      if (!replaced.has(item)) out.push(item);
+      else if (replaced.get(item)) out.push(replaced.get(item)!);
+    }
+    return out;
+  }
+
   /** Starts batches while the schedule lets them leave; wakes up when held requests may leave. */
   private pump(): void {
     for (let ticket = this.schedule.take(); ticket; ticket = this.schedule.take()) {
@@ -199,7 +300,7 @@ export class BatchingEngine {
       void this.dispatch(taken)
         .catch((error: unknown) => {
           // dispatch settles everyone itself; this only guards against a defect leaving a caller hanging.
-          for (const member of taken.members) this.settle(member, () => member.reject(error));
+          for (const member of taken.members) this.fail(member, error);
           return { throttled: [], accepted: [], outerThrottled: false };
         })
         .then((report) => {
@@ -232,7 +333,11 @@ export class BatchingEngine {
     // the `$batch` call is abandoned too, so no socket stays busy for nobody.
     const controller = members.some((m) => m.signal) ? new AbortController() : undefined;
     const batch: InFlightBatch = { members, controller };
-    for (const member of members) member.batch = batch;
+    for (const member of members) {
+      member.batch = batch;
+      if (member.attempts === 1) this.counts.requestsBatched += member.sharers ? member.sharers.length : 1;
+    }
+    const batchId = ++this.counts.batchesSent;
 
     const ids = new Map<Pending, string>(members.map((member, index) => [member, String(index + 1)]));
     const idByOrderId = new Map<string, string>();
@@ -244,7 +349,11 @@ export class BatchingEngine {
       dependsOn: member.dependsOn.map((dep) => idByOrderId.get(dep.toLowerCase())).filter((id): id is string => id !== undefined),
     }));
 
-    const outcome = await sendBatch(group.transport, batchUrl(group.target), encodeBatch(entries), controller?.signal);
+    const url = batchUrl(group.target);
+    const emit = this.emit;
+    const sentAt = Date.now();
+    if (emit) emit({ type: "batch-sent", batchId, url, size: members.length, oldestWaitMs: sentAt - Math.min(...members.map((m) => m.issuedAt)) });
+    const outcome = await sendBatch(group.transport, url, encodeBatch(entries), controller?.signal);
     const settleMembers: Member[] = entries.map((entry, index) => ({
       id: entry.id,
       method: members[index].method,
@@ -258,6 +367,12 @@ export class BatchingEngine {
       now: Date.now(),
       random: Math.random,
     });
+    if (emit) {
+      const status = outcome.kind === "transport" ? 0 : (outcome.status ?? 200);
+      const throttled = decisions.filter((d) => d.kind === "retry" && d.throttled).length;
+      const retried = decisions.filter((d) => d.kind === "retry").length;
+      emit({ type: "batch-answered", batchId, status, durationMs: Date.now() - sentAt, throttled, retried });
+    }
     const report = this.apply(members, decisions);
     // A $batch call refused whole (after RetryHandler's own retries) speaks for the endpoint.
     const outerThrottled = outcome.kind === "http-error" && (outcome.status === 429 || outcome.status === 503);
@@ -269,12 +384,14 @@ export class BatchingEngine {
    * A throttled answer still pauses its scope for the requests that come after it.
    */
   private async sendAlone(pending: Pending): Promise<BatchReport<Pending>> {
+    this.counts.requestsUnbatched++;
+    this.emit?.({ type: "unbatched", url: pending.url, method: pending.method, reason: "alone" });
     let response: Response | undefined;
     try {
-      const answer = (response = await pending.request.solo.send());
-      this.settle(pending, () => pending.resolve(answer));
+      response = await pending.request.solo.send();
+      this.succeed(pending, response);
     } catch (error) {
-      this.settle(pending, () => pending.reject(error));
+      this.fail(pending, error);
     }
     const delayMs = response?.status === 429 ? (parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? 0) : 0;
     return delayMs > 0
@@ -298,7 +415,7 @@ export class BatchingEngine {
           this.deliver(member, decision.response);
           break;
         case "reject":
-          this.settle(member, () => member.reject(decision.error));
+          this.fail(member, decision.error);
           break;
         case "retry":
           // A throttled request waits in line at once: its scope's pause holds it, and it leaves
@@ -307,6 +424,7 @@ export class BatchingEngine {
           break;
       }
     });
+    this.counts.retries += retries.reduce((sum, { member }) => sum + (member.sharers ? member.sharers.length : 1), 0);
     this.requeue(retries);
     return { throttled, accepted };
   }
@@ -323,6 +441,7 @@ export class BatchingEngine {
       const delay = Math.max(...unit.map((m) => retries.find((r) => r.member === m)!.delayMs));
       for (const m of unit) {
         done.add(m);
+        this.counts.delayed++;
         m.state = "delayed";
         m.alone = false;
         m.unit = unit.length > 1 ? unit : undefined;
@@ -330,6 +449,7 @@ export class BatchingEngine {
       const timer = setTimeout(() => {
         for (const m of unit) m.retryTimer = undefined;
         const live = unit.filter((m) => m.state === "delayed");
+        this.counts.delayed -= live.length;
         if (live.length === 0) return;
         for (const m of live) m.state = "queued";
         this.insertUnit(live);
@@ -344,6 +464,16 @@ export class BatchingEngine {
   }
 
   private deliver(member: Pending, sub: SubResponse): void {
+    if (member.sharers) {
+      // Each sharer gets a Response of its own, built from the same answer: bodies are read once each.
+      if (!this.finish(member)) return;
+      for (const sharer of member.sharers) {
+        if (sharer.state === "settled") continue;
+        sharer.attempts = member.attempts;
+        this.deliver(sharer, sub);
+      }
+      return;
+    }
     if (isRedirectStatus(sub.status) && this.shouldFollow(member, sub)) {
       void this.follow(member, sub);
       return;
@@ -353,10 +483,10 @@ export class BatchingEngine {
       response = toResponse(sub, member.url);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.settle(member, () => member.reject(new MissingResponseError(`The batch response for this request could not be turned into a Response: ${reason}`, { status: 200 })));
+      this.fail(member, new MissingResponseError(`The batch response for this request could not be turned into a Response: ${reason}`, { status: 200 }));
       return;
     }
-    this.settle(member, () => member.resolve(response));
+    this.succeed(member, response);
   }
 
   /**
@@ -375,22 +505,67 @@ export class BatchingEngine {
     for (const name of Object.keys(headers)) if (name.toLowerCase() === "authorization") delete headers[name];
     try {
       const response = await member.request.solo.follow(new URL(getHeader(sub.headers, "location")!, member.url).href, headers);
-      this.settle(member, () => member.resolve(response));
+      this.succeed(member, response);
     } catch (error) {
-      this.settle(member, () => member.reject(error));
+      this.fail(member, error);
     }
   }
 
-  /** Settles a caller exactly once; later attempts (an abort racing an answer) are ignored. */
-  private settle(member: Pending, action: () => void): void {
-    if (member.state === "settled") return;
+  /** Resolves a caller (or a carrier's sharers, each with its own copy) exactly once. */
+  private succeed(member: Pending, response: Response): void {
+    if (!this.finish(member)) return;
+    if (member.sharers) {
+      const live = member.sharers.filter((sharer) => sharer.state !== "settled");
+      live.forEach((sharer, index) => {
+        sharer.attempts = member.attempts;
+        this.succeed(sharer, index === live.length - 1 ? response : response.clone());
+      });
+      return;
+    }
+    member.resolve(response);
+    if (this.emit) this.settled(member, { status: response.status });
+  }
+
+  /** Rejects a caller (or every sharer of a carrier) exactly once. */
+  private fail(member: Pending, error: unknown): void {
+    if (!this.finish(member)) return;
+    if (member.sharers) {
+      for (const sharer of member.sharers) {
+        if (sharer.state === "settled") continue;
+        sharer.attempts = member.attempts;
+        this.fail(sharer, error);
+      }
+      return;
+    }
+    member.reject(error);
+    if (this.emit) this.settled(member, { error: errorName(error) });
+  }
+
+  private settled(member: Pending, outcome: { status?: number; error?: string }): void {
+    const shared = member.carrier !== undefined;
+    const attempts = member.carrier ? member.carrier.attempts : member.attempts;
+    const batched = attempts > 0 && (shared || !(member.alone && attempts === 1));
+    this.emit!({ type: "settled", url: member.url, method: member.method, ...outcome, attempts, batched, ...(shared ? { shared } : {}) });
+  }
+
+  /**
+   * Marks a request settled, once: false if it already was (an abort racing an answer). A sharer
+   * leaving lets its carrier go too, once no sharer is left to wait for it.
+   */
+  private finish(member: Pending): boolean {
+    if (member.state === "settled") return false;
+    if (member.state === "delayed") this.counts.delayed--;
     member.state = "settled";
     member.detachAbort?.();
     // A retry timer is shared by the requests ordered together: cleared with the last of them.
     if (member.retryTimer && (member.unit ?? [member]).every((m) => m === member || m.state === "settled")) {
       clearTimeout(member.retryTimer);
     }
-    action();
+    const carrier = member.carrier;
+    if (carrier && carrier.state !== "settled" && carrier.sharers!.every((sharer) => sharer.state === "settled")) {
+      carrier.carrierAbort!.abort(abortReason(member.signal ?? carrier.carrierAbort!.signal));
+    }
+    return true;
   }
 
   private abort(member: Pending): void {
@@ -406,14 +581,17 @@ export class BatchingEngine {
       case "delayed":
         // Its unit's timer also carries the others; it skips members no longer delayed.
         break;
+      case "sharing":
+        // Its carrier goes on for the other sharers (finish aborts it when none is left).
+        break;
       case "inflight": {
         const batch = member.batch;
-        this.settle(member, () => member.reject(reason));
+        this.fail(member, reason);
         if (batch?.controller && batch.members.every((m) => m.state === "settled")) batch.controller.abort(reason);
         return;
       }
     }
-    this.settle(member, () => member.reject(reason));
+    this.fail(member, reason);
     if (member.orderId !== undefined) this.releaseDependents(member, member.unit ?? this.window.pending.filter((p) => p.group.key === member.group.key));
   }
 
@@ -427,7 +605,7 @@ export class BatchingEngine {
         if (other.state === "settled" || !other.dependsOn.some((dep) => gone.has(dep.toLowerCase()))) continue;
         if (other.state === "window") this.window.remove(other);
         if (other.state === "queued") this.removeFromQueue(other);
-        this.settle(other, () => other.reject(new BatchError("A request this one depends on was aborted before it was sent")));
+        this.fail(other, new BatchError("A request this one depends on was aborted before it was sent"));
         gone.add(other.orderId?.toLowerCase());
         changed = true;
       }
@@ -437,4 +615,13 @@ export class BatchingEngine {
   private removeFromQueue(member: Pending): void {
     this.schedule.remove(member, member.unit ?? [member]);
   }
+}
+
+function noop(): void {}
+
+/** What a `settled` event says of a rejection: the error's name, never its message (it may quote a body). */
+function errorName(error: unknown): string {
+  return error instanceof Error || (typeof error === "object" && error !== null && typeof (error as { name?: unknown }).name === "string")
+    ? String((error as { name: string }).name)
+    : typeof error;
 }

@@ -26,8 +26,12 @@
  *   of its round trip.
  * Held requests keep their place: when a scope reopens, its requests leave together in full batches.
  */
+import type { LimitChangedEvent, ScopePausedEvent, ScopeResumedEvent } from "./events";
 import { Sequenced, UnitQueue } from "./queue";
 import type { ThrottlingScope } from "./scope";
+
+/** What the schedule tells an observer: the events of its own decisions. */
+export type ScheduleChange = ScopePausedEvent | ScopeResumedEvent | LimitChangedEvent;
 
 export interface Schedulable extends Sequenced {
   /** Batch endpoint and identity: only requests of one group share a batch. */
@@ -42,6 +46,16 @@ export interface ScheduleOptions {
   /** Batches in flight at most, whatever the service accepts. */
   readonly maxInFlight: number;
   readonly now?: () => number;
+  /** Told of pauses, resumptions and limit changes; absent: nothing is built for it. */
+  readonly onChange?: (change: ScheduleChange) => void;
+}
+
+/** The schedule's side of `stats()`. */
+export interface ScheduleSnapshot {
+  readonly waiting: number;
+  readonly inFlight: number;
+  readonly limit: number;
+  readonly pausedScopes: number;
 }
 
 /** How long an unthrottled scope's count of accepted requests runs before it starts again (ms). */
@@ -60,7 +74,11 @@ const MIN_HELD_WAVE = 4;
 const MAX_HOLD_MS = 50;
 
 interface ScopeState {
+  /** The scope's key (`mailbox:…`, `directory`), for events. */
+  readonly name: string;
   readonly cap?: number;
+  /** A scope-paused event went out and its scope-resumed has not yet. */
+  paused: boolean;
   /** No request of the scope leaves before this time. */
   pausedUntil: number;
   /** Requests allowed per period once the scope has been throttled; undefined: not paced. */
@@ -224,9 +242,11 @@ export class Schedule<T extends Schedulable> {
       const state = this.scopeState(member);
       if (ticket.sentAt >= state.periodStart) state.accepted++;
     }
+    let pausedNow: Set<ScopeState> | undefined;
     for (const { member, delayMs } of report.throttled) {
       if (delayMs <= 0) continue; // "retry now" asks for no pause
       const state = this.scopeState(member);
+      if (now + delayMs > state.pausedUntil) (pausedNow ??= new Set()).add(state);
       state.pausedUntil = Math.max(state.pausedUntil, now + delayMs);
       // The first refusal of a period sets the next one; refusals of requests sent before the
       // period began (the rest of a burst, still arriving) only extend the pause.
@@ -235,13 +255,30 @@ export class Schedule<T extends Schedulable> {
         state.periodMs = delayMs;
       }
     }
+    const onChange = this.options.onChange;
+    if (pausedNow) {
+      for (const state of pausedNow) {
+        state.paused = true;
+        onChange?.({ type: "scope-paused", scope: state.name, retryAfterMs: state.pausedUntil - now });
+      }
+    }
     if (this.scopes.size > MAX_SCOPES) this.prune(now);
+    const before = this.allowed;
     if (report.outerThrottled) {
       // inFlight no longer counts this batch: halve what was actually in flight with it.
       this.allowed = Math.max(1, Math.min(this.allowed, Math.ceil((this.inFlightBatches + 1) / 2)));
     } else if (report.throttled.length === 0) {
       this.allowed = Math.min(this.options.maxInFlight, this.allowed + 1);
     }
+    if (onChange && this.allowed !== before) onChange({ type: "limit-changed", limit: this.allowed });
+  }
+
+  /** Counts for `stats()`: cheap enough to call at any time (one pass over the known scopes). */
+  snapshot(): ScheduleSnapshot {
+    const now = this.now();
+    let pausedScopes = 0;
+    for (const state of this.scopes.values()) if (state.pausedUntil > now) pausedScopes++;
+    return { waiting: this.waiting, inFlight: this.inFlightBatches, limit: this.allowed, pausedScopes };
   }
 
   /** Forgets quiet scopes (many mailboxes over a long life): nothing in flight, held, paced or waiting. */
@@ -258,7 +295,7 @@ export class Schedule<T extends Schedulable> {
     let state = this.scopes.get(key);
     if (!state) {
       const now = this.now();
-      state = { cap: member.scope.maxConcurrent, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, lastGood: undefined, probing: false, cleanPeriods: 0, accepted: 0, throttled: false, load: 0 };
+      state = { name: member.scope.key, cap: member.scope.maxConcurrent, paused: false, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, lastGood: undefined, probing: false, cleanPeriods: 0, accepted: 0, throttled: false, load: 0 };
       this.scopes.set(key, state);
     }
     return state;
@@ -344,6 +381,10 @@ export class Schedule<T extends Schedulable> {
   /** Refills a paced scope's tokens; ends a pause or a pacing period whose time has come. */
   private refresh(state: ScopeState, now: number): void {
     if (now < state.pausedUntil) return;
+    if (state.paused) {
+      state.paused = false;
+      this.options.onChange?.({ type: "scope-resumed", scope: state.name });
+    }
     if (state.throttled) {
       // The pause is over. After a first refusal, the scope may send at the rate the service took
       // requests on during the burst, and probes upwards (doubling per clean period): a burst

@@ -51,7 +51,7 @@ export async function sendBatch(transport: BatchTransport, url: string, body: st
       invalid.push(...pageResult.invalid);
       nextLink = pageResult.nextLink;
     }
-    return { kind: "responses", responses, invalid };
+    return { kind: "responses", responses, invalid, status: response.status };
   } catch (error) {
     return { kind: "transport", cause: error };
   }

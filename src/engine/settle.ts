@@ -23,7 +23,8 @@ export interface Member {
 
 /** What the `$batch` exchange produced, after following any nextLink. */
 export type BatchOutcome =
-  | { kind: "responses"; responses: readonly SubResponse[]; invalid: readonly { id?: string; reason: string }[] }
+  /** `status`: the outer call's (2xx), for observers. */
+  | { kind: "responses"; responses: readonly SubResponse[]; invalid: readonly { id?: string; reason: string }[]; status?: number }
   /** The outer call answered a non-2xx status; `error` is Graph's error object when the body had one. */
   | { kind: "http-error"; status: number; statusText: string; headers: Record<string, string>; error?: { code?: string; message?: string; innerError?: unknown } }
   | { kind: "transport"; cause: unknown }

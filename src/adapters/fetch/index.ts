@@ -12,6 +12,7 @@
  * ```
  */
 import { BatchingEngine } from "../../engine/engine";
+import type { BatchingStats } from "../../engine/events";
 import type { RequestBatching } from "../../engine/types";
 import { BatchingConfigError } from "../../errors";
 import { resolveOptions, type BatchingAdapterOptions, type BatchingMiddlewareOptions } from "../../options";
@@ -30,9 +31,15 @@ export interface BatchingRequestInit extends RequestInit {
 }
 
 export type { RequestBatching } from "../../engine/types";
+export type { BatchingEvent, BatchingStats } from "../../engine/events";
 export type { RequestCandidate } from "../../options";
 
-export type BatchingFetch = (input: string | URL | Request, init?: BatchingRequestInit) => Promise<Response>;
+/** fetch's signature, plus `stats()`. */
+export interface BatchingFetch {
+  (input: string | URL | Request, init?: BatchingRequestInit): Promise<Response>;
+  /** What this fetch holds and has done: requests queued, batches in flight and their limit, counters. */
+  stats(): BatchingStats;
+}
 
 export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, options: BatchingFetchOptions = {}): BatchingFetch {
   if (typeof fetchImpl !== "function") throw new BatchingConfigError("createBatchingFetch needs a fetch function (none was given and globalThis.fetch is missing)");
@@ -40,7 +47,7 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
   const shouldBatch = options.shouldBatch;
   const engine = new BatchingEngine(resolved);
 
-  return function batchingFetch(input, init = {}) {
+  const batchingFetch = function batchingFetch(input: string | URL | Request, init: BatchingRequestInit = {}): Promise<Response> {
     // A Request object carries its own body stream and options: it goes as it is.
     if (typeof input !== "string" && !(input instanceof URL)) return fetchImpl(input, init);
     const { batching, ...requestInit } = init;
@@ -77,4 +84,5 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
       },
     });
   };
+  return Object.assign(batchingFetch, { stats: () => engine.stats() });
 }

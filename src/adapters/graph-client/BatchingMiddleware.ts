@@ -11,6 +11,7 @@ import {
   RedirectHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
 import { BatchingEngine } from "../../engine/engine";
+import type { BatchingStats } from "../../engine/events";
 import type { BatchTransport, EngineRequest } from "../../engine/types";
 import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions } from "../../options";
 import { HeaderRecord, toHeaderRecord } from "../../utils/headers";
@@ -57,6 +58,11 @@ export class BatchingMiddleware implements Middleware {
 
   setNext(next: Middleware): void {
     this.next = next;
+  }
+
+  /** What the middleware holds and has done: requests queued, batches in flight and their limit, counters. */
+  stats(): BatchingStats {
+    return this.engine.stats();
   }
 
   async execute(context: Context): Promise<void> {

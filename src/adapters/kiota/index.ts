@@ -18,10 +18,13 @@
 import type { RequestOption } from "@microsoft/kiota-abstractions";
 import type { Middleware } from "@microsoft/kiota-http-fetchlibrary";
 import { BatchingEngine } from "../../engine/engine";
+import type { BatchingStats } from "../../engine/events";
 import { resolveOptions, BatchingOptions, type BatchingAdapterOptions, type BatchingMiddlewareOptions } from "../../options";
 import { getHeader, toHeaderRecord } from "../../utils/headers";
 import { objectId } from "../../utils/identity";
 import { transportKey, transportOptionsOf } from "../../utils/transport";
+
+export type { BatchingEvent, BatchingStats } from "../../engine/events";
 
 /** The key under which Kiota hands `BatchingHandlerOptions` to every middleware. */
 export const BatchingHandlerOptionsKey = "MsGraphBatchingHandlerOptionsKey";
@@ -114,6 +117,11 @@ export class BatchingHandler implements Middleware {
   constructor(options: BatchingHandlerInit = {}) {
     this.shouldBatch = options.shouldBatch;
     this.engine = new BatchingEngine(resolveOptions(options as BatchingMiddlewareOptions));
+  }
+
+  /** What the handler holds and has done: requests queued, batches in flight and their limit, counters. */
+  stats(): BatchingStats {
+    return this.engine.stats();
   }
 
   execute(url: string, requestInit: RequestInit, requestOptions?: Record<string, RequestOption>): Promise<Response> {
