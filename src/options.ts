@@ -20,40 +20,79 @@ export interface BatchCandidate extends RequestCandidate {
   readonly context: Context;
 }
 
+/** How throttled and unavailable sub-requests are retried (`BatchingMiddlewareOptions.retry`). */
 export interface RetryOptions {
-  /** Retries of a throttled (429) or unavailable (503, 504) sub-request. Default 3, like the SDK's RetryHandler; 0 to 10. */
+  /**
+   * Retries of a throttled (429) or unavailable (503, 504) sub-request, like the SDK's RetryHandler; 0 to 10.
+   * @defaultValue 3
+   */
   maxRetries?: number;
-  /** Longest wait before a retry, in ms. A `Retry-After` above it is not waited for: the caller gets the 429. Default 180000 (the SDK's RetryHandler maximum). */
+  /**
+   * Longest wait before a retry, in ms. A `Retry-After` above it is not waited for: the caller gets the 429.
+   * @defaultValue 180000 (the SDK's RetryHandler maximum)
+   */
   maxDelayMs?: number;
-  /** First back-off step when the answer has no `Retry-After`, doubled on every attempt, with jitter. Default 1000. */
+  /**
+   * First back-off step when the answer has no `Retry-After`, doubled on every attempt, with jitter (ms).
+   * @defaultValue 1000
+   */
   baseDelayMs?: number;
 }
 
+/**
+ * Options of `BatchingMiddleware` and `createBatchingMiddlewareChain`, validated at construction:
+ * a bad value or an unknown name throws a `BatchingConfigError`.
+ *
+ * @example
+ * ```ts
+ * const client = Client.initWithMiddleware({
+ *   middleware: createBatchingMiddlewareChain(authProvider, { maxConcurrentBatches: 64, dedupe: true }),
+ * });
+ * ```
+ */
 export interface BatchingMiddlewareOptions {
-  /** Requests per `$batch` call. Default 20 (Graph's limit); 1 to 20. */
+  /**
+   * Requests per `$batch` call, 1 to 20.
+   * @defaultValue 20 (Graph's limit)
+   */
   maxBatchSize?: number;
-  /** 0 (default): a window is what is issued in the same tick. Above 0: requests are collected for that many ms. */
+  /**
+   * 0: a window is what is issued in the same tick (a `Promise.all`). Above 0: requests are collected for that many ms from the first.
+   * @defaultValue 0
+   */
   windowMs?: number;
   /**
    * Ceiling on `$batch` calls in flight at once; the rest wait in order. Below it, the middleware
    * starts with 32 and doubles every round trip in which the service throttled nothing (slow
-   * start), so that it finds the service's limit instead of assuming one. Default 256 (see
-   * docs/design.md).
+   * start), so that it finds the service's limit instead of assuming one (see docs/design.md).
+   * @defaultValue 256
    */
   maxConcurrentBatches?: number;
-  /** Extra hosts (`host` or `host:port`, any scheme) whose `/{version}/...` URLs are batched too. */
+  /**
+   * Extra hosts (`host` or `host:port`, any scheme) whose `/{version}/...` URLs are batched too,
+   * besides Graph's own hosts and the client's `customHosts`.
+   * @defaultValue []
+   */
   hosts?: readonly string[];
-  /** Return false to send a request unbatched. Called once per request. */
+  /** Return false to send a request unbatched. Called once per request. Default: every eligible request is batched. */
   shouldBatch?: (request: BatchCandidate) => boolean;
-  /** Retry of throttled sub-requests. */
+  /** Retry of throttled and unavailable sub-requests. */
   retry?: RetryOptions;
-  /** Bodies larger than this (bytes, before base64) are sent unbatched. Default 1 MiB. */
+  /**
+   * Bodies larger than this (bytes, before base64) are sent unbatched.
+   * @defaultValue 1048576 (1 MiB)
+   */
   maxBodyBytes?: number;
   /**
    * Called synchronously with every event (docs/observability.md): a request sent unbatched and
    * why, a `$batch` sent and answered, each caller settled, a scope paused or resumed, the
    * in-flight limit changed. Events never carry a header value or a body. A listener that throws
    * is reported once (console.warn) and never breaks a request. Default: none, at no cost.
+   *
+   * @example
+   * ```ts
+   * new BatchingMiddleware({ onEvent: (e) => e.type === "unbatched" && console.log(e.url, e.reason) });
+   * ```
    */
   onEvent?: (event: BatchingEvent) => void;
   /**
@@ -65,7 +104,8 @@ export interface BatchingMiddlewareOptions {
   /**
    * Identical GETs issued in the same window (same URL, same sub-request headers, same identity
    * and transport options) travel once, and every caller gets its own `Response` of the answer.
-   * Writes are never de-duplicated, nor requests ordered with `id`/`dependsOn`. Default false.
+   * Writes are never de-duplicated, nor requests ordered with `id`/`dependsOn`.
+   * @defaultValue false
    */
   dedupe?: boolean;
 }
@@ -91,14 +131,23 @@ export interface ResolvedOptions {
   readonly dedupe: boolean;
 }
 
+/** The defaults of the options, in one place (docs and tests read them from here). */
 export const DEFAULTS = {
+  /** Requests per `$batch` call: Graph's limit. */
   maxBatchSize: 20,
+  /** Same-tick window. */
   windowMs: 0,
+  /** Ceiling on `$batch` calls in flight. */
   maxConcurrentBatches: 256,
+  /** `$batch` calls in flight before the service has answered (slow start begins here). */
   initialConcurrentBatches: 32,
+  /** Retries of a throttled or unavailable sub-request. */
   maxRetries: 3,
+  /** Longest wait before a retry (ms). */
   maxDelayMs: 180_000,
+  /** First back-off step without Retry-After (ms). */
   baseDelayMs: 1_000,
+  /** Larger bodies are sent unbatched (bytes). */
   maxBodyBytes: 1024 * 1024,
 } as const;
 
@@ -186,8 +235,12 @@ export function resolveOptions(options: BatchingMiddlewareOptions = {}): Resolve
   };
 }
 
+/** What `new BatchingOptions(...)` takes. */
 export interface BatchingOptionsInit {
-  /** false: send this request unbatched, as if the middleware were not there. Default true. */
+  /**
+   * false: send this request unbatched, as if the middleware were not there.
+   * @defaultValue true
+   */
   enabled?: boolean;
   /** Overrides `retry.maxRetries` for this request. */
   maxRetries?: number;
@@ -198,15 +251,27 @@ export interface BatchingOptionsInit {
 }
 
 /**
- * Per-request options, passed like the SDK's own handler options:
- * `client.api(url).middlewareOptions([new BatchingOptions({ enabled: false })])`.
+ * Per-request options, passed like the SDK's own handler options.
+ *
+ * @example
+ * ```ts
+ * await client.api("/me/photo/$value").middlewareOptions([new BatchingOptions({ enabled: false })]).get();
+ * ```
  */
 export class BatchingOptions implements MiddlewareOptions {
+  /** false: this request is sent unbatched. */
   readonly enabled: boolean;
+  /** This request's retries, instead of the middleware's `retry.maxRetries`. */
   readonly maxRetries?: number;
+  /** This request's name for others' `dependsOn`. */
   readonly id?: string;
+  /** The `id`s of the requests this one runs after (empty: none). */
   readonly dependsOn: readonly string[];
 
+  /**
+   * @param init - the request's options; all optional.
+   * @throws `BatchingConfigError` for an unknown field, a `maxRetries` outside 0 to 10, an empty `id` or `dependsOn` entry.
+   */
   constructor(init: BatchingOptionsInit = {}) {
     if (init === null || typeof init !== "object") throw new BatchingConfigError("BatchingOptions takes an object: { enabled, maxRetries, id, dependsOn }");
     rejectUnknown(init, REQUEST_OPTION_NAMES, "BatchingOptions");

@@ -25,14 +25,19 @@ export type UnbatchedReason = "opted-out" | "not-graph" | "batch-endpoint" | "sh
 
 /** A request was sent on its own. */
 export interface UnbatchedEvent {
+  /** Discriminant. */
   readonly type: "unbatched";
+  /** The request's absolute URL. */
   readonly url: string;
+  /** Upper-case HTTP method. */
   readonly method: string;
+  /** Why it was not batched. */
   readonly reason: UnbatchedReason;
 }
 
 /** A `$batch` call left. */
 export interface BatchSentEvent {
+  /** Discriminant. */
   readonly type: "batch-sent";
   /** Numbers the batches of one middleware, from 1; `batch-answered` carries the same number. */
   readonly batchId: number;
@@ -46,10 +51,13 @@ export interface BatchSentEvent {
 
 /** A `$batch` call's answer is in (or it failed). */
 export interface BatchAnsweredEvent {
+  /** Discriminant. */
   readonly type: "batch-answered";
+  /** The number of its `batch-sent` event. */
   readonly batchId: number;
   /** The `$batch` call's HTTP status; 0 when it failed without one (a network error, an abort). */
   readonly status: number;
+  /** From sending to the answer (nextLink pages included), ms. */
   readonly durationMs: number;
   /** Sub-requests refused with 429 (or answered with Retry-After). */
   readonly throttled: number;
@@ -59,8 +67,11 @@ export interface BatchAnsweredEvent {
 
 /** A caller got its answer: every request the middleware saw ends with exactly one of these. */
 export interface SettledEvent {
+  /** Discriminant. */
   readonly type: "settled";
+  /** The request's absolute URL. */
   readonly url: string;
+  /** Upper-case HTTP method. */
   readonly method: string;
   /** The status of the `Response` the caller got; absent when its promise rejected. */
   readonly status?: number;
@@ -76,21 +87,27 @@ export interface SettledEvent {
 
 /** A throttling scope (a mailbox, the directory, …) is held after a 429. */
 export interface ScopePausedEvent {
+  /** Discriminant. */
   readonly type: "scope-paused";
   /** `mailbox:{id}`, `directory`, `sharepoint`, `team:{id}`, `teams`, `other` (docs/design.md). */
   readonly scope: string;
+  /** How long from now it is held, ms. */
   readonly retryAfterMs: number;
 }
 
 /** A paused scope's requests may leave again (emitted when the first of them is next considered). */
 export interface ScopeResumedEvent {
+  /** Discriminant. */
   readonly type: "scope-resumed";
+  /** The scope, as in its `scope-paused` event. */
   readonly scope: string;
 }
 
 /** The number of `$batch` calls allowed in flight changed (slow start, or a `$batch` refused whole). */
 export interface LimitChangedEvent {
+  /** Discriminant. */
   readonly type: "limit-changed";
+  /** `$batch` calls allowed in flight from now on. */
   readonly limit: number;
 }
 

@@ -6,7 +6,12 @@
 import type { BatchingEvent } from "../engine/events";
 
 /** Where debug lines go: a function, or an object with a `debug` method (console, pino, winston, …). */
-export type BatchingLogger = ((line: string) => void) | { debug(line: string): void };
+export type BatchingLogger =
+  | ((line: string) => void)
+  | {
+      /** Receives one line per event. */
+      debug(line: string): void;
+    };
 
 /** The namespace `DEBUG` is matched against. */
 export const DEBUG_NAMESPACE = "msgraph-batching";

@@ -27,6 +27,7 @@ export type BatchingFetchOptions = BatchingAdapterOptions;
  * an object sets `maxRetries`, or `id` / `dependsOn` for ordering, as `BatchingOptions` does.
  */
 export interface BatchingRequestInit extends RequestInit {
+  /** `false`: this call goes unbatched; an object: `maxRetries`, `id`, `dependsOn` for this call. */
   batching?: false | RequestBatching;
 }
 
@@ -41,6 +42,22 @@ export interface BatchingFetch {
   stats(): BatchingStats;
 }
 
+/**
+ * A fetch that batches: Graph calls issued in the same tick travel as `$batch` calls through
+ * `fetchImpl`, everything else goes to `fetchImpl` as it is.
+ *
+ * @param fetchImpl - the fetch that does the HTTP (its calls are the `$batch` POSTs and the calls passed on).
+ * @param options - batching options; all optional.
+ * @returns a function with fetch's signature, plus `stats()`.
+ * @throws `BatchingConfigError` (exported by the package root) for an invalid value or an unknown option name, or no fetch.
+ *
+ * @example
+ * ```ts
+ * const graphFetch = createBatchingFetch(fetch);
+ * const users = await Promise.all(ids.map((id) =>
+ *   graphFetch(`https://graph.microsoft.com/v1.0/users/${id}`, { headers: { Authorization: `Bearer ${token}` } })));
+ * ```
+ */
 export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, options: BatchingFetchOptions = {}): BatchingFetch {
   if (typeof fetchImpl !== "function") throw new BatchingConfigError("createBatchingFetch needs a fetch function (none was given and globalThis.fetch is missing)");
   const resolved = resolveOptions(options as BatchingMiddlewareOptions);

@@ -45,17 +45,36 @@ function groupKeyOf(context: Context, transport: Record<string, unknown>, option
   return parts.join("|");
 }
 
+/**
+ * Transparent `$batch` batching for the v3 client: put it first in `Client.initWithMiddleware`'s
+ * chain (or use `createBatchingMiddlewareChain`), and requests issued together travel as
+ * `$batch` calls of up to 20, down the rest of the chain, while every caller gets what it would
+ * have got unbatched.
+ *
+ * @example
+ * ```ts
+ * const client = Client.initWithMiddleware({
+ *   middleware: [new BatchingMiddleware(), ...MiddlewareFactory.getDefaultMiddlewareChain(authProvider)],
+ * });
+ * const members = await Promise.all(groupIds.map((id) => client.api(`/groups/${id}/members`).get()));
+ * ```
+ */
 export class BatchingMiddleware implements Middleware {
   private next?: Middleware;
   private readonly engine: BatchingEngine;
   private readonly shouldBatch: BatchingMiddlewareOptions["shouldBatch"];
 
+  /**
+   * @param options - batching options; all optional (see {@link BatchingMiddlewareOptions}).
+   * @throws {@link BatchingConfigError} for an invalid value or an unknown option name.
+   */
   constructor(options?: BatchingMiddlewareOptions) {
     const resolved = resolveOptions(options);
     this.shouldBatch = resolved.shouldBatch;
     this.engine = new BatchingEngine(resolved);
   }
 
+  /** Called by the SDK when it links the chain: batches and unbatched requests go to `next`. */
   setNext(next: Middleware): void {
     this.next = next;
   }
@@ -65,6 +84,10 @@ export class BatchingMiddleware implements Middleware {
     return this.engine.stats();
   }
 
+  /**
+   * Called by the SDK for every request: batches it, or passes it on, and sets `context.response`.
+   * @throws Error when the middleware is the last of the chain (it sends through the rest of it).
+   */
   async execute(context: Context): Promise<void> {
     const next = this.next;
     if (!next) throw new Error("BatchingMiddleware sends through the rest of the chain: it cannot be the last middleware");

@@ -40,6 +40,7 @@ export class BatchingHandlerOptions extends BatchingOptions implements RequestOp
   }
 }
 
+/** The options of `BatchingHandler`: the middleware's, with `shouldBatch` in fetch terms. */
 export type BatchingHandlerInit = BatchingAdapterOptions;
 
 type Options = Record<string, RequestOption> | undefined;
@@ -109,11 +110,26 @@ function groupKeyOf(authorization: string | undefined, transport: Record<string,
   return parts.join("|");
 }
 
+/**
+ * Transparent `$batch` batching for the Kiota-based SDK (`@microsoft/msgraph-sdk`): the first
+ * handler of the `kiota-http-fetchlibrary` chain.
+ *
+ * @example
+ * ```ts
+ * const http = KiotaClientFactory.create(undefined, [new BatchingHandler(), ...getDefaultMiddlewares()]);
+ * const client = createGraphServiceClient(new GraphRequestAdapter(authProvider, undefined, undefined, http));
+ * ```
+ */
 export class BatchingHandler implements Middleware {
+  /** The rest of the chain, set by Kiota when it links the handlers. */
   next: Middleware | undefined;
   private readonly engine: BatchingEngine;
   private readonly shouldBatch: BatchingHandlerInit["shouldBatch"];
 
+  /**
+   * @param options - batching options; all optional.
+   * @throws `BatchingConfigError` (exported by the package root) for an invalid value or an unknown option name.
+   */
   constructor(options: BatchingHandlerInit = {}) {
     this.shouldBatch = options.shouldBatch;
     this.engine = new BatchingEngine(resolveOptions(options as BatchingMiddlewareOptions));
@@ -124,6 +140,7 @@ export class BatchingHandler implements Middleware {
     return this.engine.stats();
   }
 
+  /** Called by Kiota for every request: batches it, or passes it on down the chain. */
   execute(url: string, requestInit: RequestInit, requestOptions?: Record<string, RequestOption>): Promise<Response> {
     const next = this.next;
     if (!next) return Promise.reject(new Error("BatchingHandler sends through the rest of the chain: it cannot be the last middleware"));
