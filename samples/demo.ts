@@ -1,9 +1,11 @@
 /**
  * npm run demo [-- --groups N --latency MS --seed S]
+ * npm run demo -- --browser [--port P]
  *
  * Starts the Graph emulator in-process with a realistic round trip, runs the groups example
  * (the members and owners of N groups) with the SDK's default chain and with BatchingMiddleware,
- * and prints what each cost. No tenant, no network.
+ * and prints what each cost. No tenant, no network. With --browser, serves a page that runs the
+ * same example in the browser and draws each request and HTTP call (samples/browser/).
  */
 import { Client, MiddlewareFactory } from "@microsoft/microsoft-graph-client";
 import { createBatchingMiddlewareChain } from "../src";
@@ -22,6 +24,7 @@ function arg(name: string, fallback: number): number {
 }
 
 const groups = Math.max(1, Math.floor(arg("groups", 200)));
+const browser = process.argv.includes("--browser");
 const latencyMs = arg("latency", 80);
 const seed = arg("seed", 1);
 const authProvider = { getAccessToken: async () => "demo-token" };
@@ -108,7 +111,20 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+/** `--browser`: the same example in a page, served until Ctrl-C. */
+async function browserDemo(): Promise<void> {
+  const { startBrowserDemo } = await import("./browser/server");
+  const port = process.argv.includes("--port") ? arg("port", 0) : 0;
+  const demo = await startBrowserDemo({ groups, latencyMs, seed, port });
+  console.log(`msgraph-batching-middleware browser demo: the members and owners of ${groups} groups`);
+  console.log(`Graph emulator at ${demo.emulator.url} (${latencyMs} ms round trip)`);
+  console.log(`\nOpen ${demo.url} in a browser. Ctrl-C to stop.`);
+  const stop = () => void demo.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+(browser ? browserDemo() : main()).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -18,6 +18,8 @@ export const USAGE = `Usage: ts-node --transpile-only src/emulator/cli.ts [optio
                       buckets per scope, e.g. '{"mailboxConcurrency":4,"mailboxRetryAfterSeconds":1,
                       "buckets":{"mailbox:u-0002":{"capacity":5,"refillPerSecond":2}}}'
   --faults JSON       fault rates, e.g. '{"outer503Rate":0.05,"batchNextLinkRate":0.2}'
+  --cors ORIGINS      origins allowed to call from a page: '*' or a comma-separated list
+                      (default '*' on loopback); 'off' turns CORS off
   --help              this text`;
 
 export type CliCommand = { kind: "help" } | { kind: "run"; options: EmulatorOptions };
@@ -51,6 +53,8 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       options.throttle = parseJson<ThrottleOptions>(flag, value);
     } else if (flag === "--scoped-throttle") {
       options.scopedThrottle = parseJson<ScopedThrottleOptions>(flag, value);
+    } else if (flag === "--cors") {
+      options.cors = value === "off" ? false : { origin: value === "*" ? "*" : value.split(",").map((origin) => origin.trim()) };
     } else if (flag === "--faults") {
       options.faults = parseJson<FaultOptions>(flag, value);
     } else {

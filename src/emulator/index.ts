@@ -5,6 +5,7 @@
  */
 export { startEmulator } from "./server";
 export { throttlingScopeOf } from "./throttle-scope";
+export type { CorsOptions } from "./cors";
 export type {
   Emulator,
   EmulatorDataOptions,

@@ -13,6 +13,7 @@ import { DownloadSigner } from "./routes/drive";
 import { Scheduler } from "./scheduler";
 import { createStats, recordWrite, resetStats } from "./stats";
 import { readThrottling } from "./throttle-options";
+import { readCors, withCors } from "./cors";
 import type { Emulator, EmulatorOptions } from "./types";
 
 const DEFAULT_SEED = 1;
@@ -23,6 +24,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const serviceTimeMs = nonNegative(options.serviceTimeMs ?? 0, "serviceTimeMs");
   const serviceJitterMs = nonNegative(options.serviceJitterMs ?? 0, "serviceJitterMs");
   const throttling = readThrottling(options);
+  const cors = readCors(options.cors, options.host ?? "127.0.0.1");
   // The data has its own streams (see data/generate.ts); this one drives jitter and faults.
   const random = mulberry32(deriveSeed(seed, "runtime"));
   const faults = new FaultInjector(options.faults, random);
@@ -60,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs,
     onRequest: options.onRequest,
   });
-  server.on("request", handler.listener);
+  server.on("request", cors ? withCors(handler.listener, cors, latencyMs) : handler.listener);
   // A client that sends garbage or vanishes mid-request must not crash the emulator.
   server.on("clientError", (_error, socket) => socket.destroy());
 

@@ -2,6 +2,7 @@
  * Public types of the Graph emulator. Kept free of implementation imports so
  * that `index.ts` can re-export them without pulling in the server code.
  */
+import type { CorsOptions } from "./cors";
 import type { Directory } from "./data/directory";
 
 /** Sizes of the generated data set. Everything is derived from the seed. */
@@ -105,6 +106,11 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Called synchronously when an HTTP call arrives, before any fault or delay. */
   onRequest?: (info: RequestInfo) => void;
+  /**
+   * CORS for pages on other origins: `{ origin: "*" }`, `{ origin: ["http://localhost:3000"] }`,
+   * or false. Default: any origin when listening on loopback, off otherwise.
+   */
+  cors?: CorsOptions | false;
 }
 
 export interface HttpCallStats {
