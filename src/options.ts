@@ -251,6 +251,18 @@ export interface BatchingOptionsInit {
 }
 
 /**
+ * Marks BatchingOptions across copies of this library: an app that loads both its CommonJS and its
+ * ES build (one by `require`, one by `import`) has two BatchingOptions classes, and `instanceof`
+ * would silently ignore options made with the other one.
+ */
+const BATCHING_OPTIONS = Symbol.for("msgraph-batching-middleware.BatchingOptions");
+
+/** Whether `option` is a BatchingOptions, from this copy of the library or another. */
+export function isBatchingOptions(option: unknown): option is BatchingOptions {
+  return option instanceof BatchingOptions || (typeof option === "object" && option !== null && (option as Record<symbol, unknown>)[BATCHING_OPTIONS] === true);
+}
+
+/**
  * Per-request options, passed like the SDK's own handler options.
  *
  * @example
@@ -267,6 +279,8 @@ export class BatchingOptions implements MiddlewareOptions {
   readonly id?: string;
   /** The `id`s of the requests this one runs after (empty: none). */
   readonly dependsOn: readonly string[];
+  /** Brand (see isBatchingOptions). */
+  readonly [BATCHING_OPTIONS] = true;
 
   /**
    * @param init - the request's options; all optional.

@@ -39,3 +39,27 @@ test.each(Object.keys(BUDGET_BYTES))("%s bundles for the browser without Node bu
   expect(result.outputFiles[0].text.includes("process.env.")).toBe(false); // read through globalThis only, so bundlers need no shim
   expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES[entry]);
 });
+
+test("error classes keep their names when minified (callers match on them: GraphError.code is the name)", async () => {
+  const result = await esbuild.build({
+    stdin: {
+      contents: 'import * as errors from "./src/errors"; globalThis.__errors = errors;',
+      resolveDir: ROOT,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    minify: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const sandbox: { __errors?: Record<string, new (message: string) => Error> } = {};
+  new Function("globalThis", result.outputFiles[0].text)(sandbox);
+  const names = ["BatchError", "BatchTransportError", "BatchResponseError", "MissingResponseError", "BatchOrderingError", "BatchingConfigError"];
+  for (const name of names) {
+    const ErrorClass = sandbox.__errors![name];
+    expect(ErrorClass.name).not.toBe(name); // minified: the class itself lost its name...
+    expect(new ErrorClass("x").name).toBe(name); // ...its errors did not
+  }
+});

@@ -1,7 +1,7 @@
 /** Command-line parsing for cli.ts, kept apart so that it can be tested without a process. */
 import type { EmulatorOptions, FaultOptions, ScopedThrottleOptions, ThrottleOptions } from "./types";
 
-export const USAGE = `Usage: ts-node --transpile-only src/emulator/cli.ts [options]
+export const USAGE = `Usage: msgraph-batching-middleware-emulator [options]   (in this repository: npm run emulator -- [options])
 
   --port N            TCP port (default 8080; 0 picks a free one)
   --host H            interface (default 127.0.0.1)

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Runs the emulator until Ctrl-C:
  *   npx ts-node --transpile-only src/emulator/cli.ts --port 8080 --latency 80

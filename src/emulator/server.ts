@@ -18,6 +18,23 @@ import type { Emulator, EmulatorOptions } from "./types";
 
 const DEFAULT_SEED = 1;
 
+/**
+ * Starts a local Graph on loopback: users, groups, mail, drives, `$batch` with Graph's semantics.
+ *
+ * @param options - latency, data sizes, throttling, faults, CORS; all optional.
+ * @returns the running emulator: its `url` (the client's `baseUrl`), `stats`, `directory`, `close()`.
+ * @throws RangeError (as a rejection) for an invalid option, naming it.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ latencyMs: 50 });
+ * const client = Client.initWithMiddleware({
+ *   baseUrl: emulator.url,
+ *   middleware: createBatchingMiddlewareChain(authProvider, { hosts: [`127.0.0.1:${emulator.port}`] }),
+ * });
+ * await emulator.close();
+ * ```
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? DEFAULT_SEED;
   const latencyMs = nonNegative(options.latencyMs ?? 0, "latencyMs");

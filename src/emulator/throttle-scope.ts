@@ -21,7 +21,18 @@ const SHAREPOINT = /^(drive|drives|sites)$/;
 /** A user's own view of Teams: chats and joined teams count against Teams, not the directory. */
 const USER_TEAMS = /^(chats|joinedteams)$/;
 
-/** The throttling scope of a request path (`/users/u-0001/messages?$top=5`); `meId` is who `/me` is. */
+/**
+ * The throttling scope a request counts against, as the service sees it.
+ *
+ * @param path - the request path below the version, with or without its query (`/users/u-0001/messages?$top=5`).
+ * @param meId - who `/me` is (the emulator's first user).
+ * @returns `mailbox:{id}`, `mailbox:group:{id}`, `sharepoint`, `team:{id}`, `teams`, `directory` or `other`.
+ *
+ * @example
+ * ```ts
+ * throttlingScopeOf("/me/messages", "u-0001"); // "mailbox:u-0001"
+ * ```
+ */
 export function throttlingScopeOf(path: string, meId: string): string {
   const segments = path.split(/[?#]/)[0].split("/").filter(Boolean);
   const root = segments[0]?.toLowerCase() ?? "";

@@ -79,12 +79,22 @@ export interface FaultOptions {
 
 /** What the `onRequest` hook learns about each HTTP call. */
 export interface RequestInfo {
+  /** Upper-case HTTP method. */
   method: string;
   /** URL path as received, including the version segment (e.g. "/v1.0/$batch"). */
   path: string;
+  /** A POST to `.../$batch` (not a nextLink GET). */
   isBatch: boolean;
 }
 
+/**
+ * Options of `startEmulator`; all optional. Invalid values make it reject with a RangeError.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ latencyMs: 80, scopedThrottle: {}, data: { users: 100 } });
+ * ```
+ */
 export interface EmulatorOptions {
   /** TCP port (default 0: a free port is picked). */
   port?: number;
@@ -92,6 +102,7 @@ export interface EmulatorOptions {
   host?: string;
   /** Seeds the data generator and the PRNG behind jitter and faults (default 1). */
   seed?: number;
+  /** Sizes of the generated data set (see EmulatorDataOptions for the defaults). */
   data?: EmulatorDataOptions;
   /** Round-trip latency of every HTTP call: half on the way in, half on the way out (default 0). */
   latencyMs?: number;
@@ -103,6 +114,7 @@ export interface EmulatorOptions {
   throttle?: ThrottleOptions;
   /** Scoped throttling (Outlook's 4 per mailbox, buckets per scope). Off unless given. */
   scopedThrottle?: ScopedThrottleOptions;
+  /** Injected failures and throttling, by rate. Default: none. */
   faults?: FaultOptions;
   /** Called synchronously when an HTTP call arrives, before any fault or delay. */
   onRequest?: (info: RequestInfo) => void;
@@ -113,6 +125,7 @@ export interface EmulatorOptions {
   cors?: CorsOptions | false;
 }
 
+/** HTTP calls received, by kind. */
 export interface HttpCallStats {
   /** Every HTTP call received. */
   total: number;
@@ -126,7 +139,9 @@ export interface HttpCallStats {
   download: number;
 }
 
+/** What the emulator has seen and done since it started (or since `resetStats()`). */
 export interface EmulatorStats {
+  /** HTTP calls received, by kind. */
   httpCalls: HttpCallStats;
   /** Sub-requests executed via $batch (throttled and 424 ones are not executed). */
   subRequests: number;
@@ -162,9 +177,11 @@ export interface EmulatorStats {
   inFlight: number;
 }
 
+/** A running emulator, from `startEmulator`. */
 export interface Emulator {
   /** "http://127.0.0.1:PORT": no trailing slash, no version. */
   readonly url: string;
+  /** The TCP port it listens on. */
   readonly port: number;
   /** Live counters, mutated as requests arrive. */
   readonly stats: EmulatorStats;

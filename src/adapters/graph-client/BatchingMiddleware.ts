@@ -13,7 +13,7 @@ import {
 import { BatchingEngine } from "../../engine/engine";
 import type { BatchingStats } from "../../engine/events";
 import type { BatchTransport, EngineRequest } from "../../engine/types";
-import { BatchingMiddlewareOptions, BatchingOptions, resolveOptions } from "../../options";
+import { BatchingMiddlewareOptions, isBatchingOptions, resolveOptions } from "../../options";
 import { HeaderRecord, toHeaderRecord } from "../../utils/headers";
 import { objectId } from "../../utils/identity";
 import { transportKey, transportOptionsOf } from "../../utils/transport";
@@ -101,8 +101,9 @@ export class BatchingMiddleware implements Middleware {
     const method = (fetchOptions.method ?? "GET").toUpperCase();
     const headers = toHeaderRecord(fetchOptions.headers as HeadersInit | undefined);
     const control = context.middlewareControl;
-    const perRequest = control?.getMiddlewareOptions(BatchingOptions);
-    const middlewareOptions = requestMiddlewareOptions(context).filter((option) => !(option instanceof BatchingOptions));
+    const allOptions = requestMiddlewareOptions(context);
+    const perRequest = allOptions.find(isBatchingOptions);
+    const middlewareOptions = allOptions.filter((option) => !isBatchingOptions(option));
     const redirect = control?.getMiddlewareOptions(RedirectHandlerOptions) as RedirectHandlerOptions | undefined;
     const shouldBatch = this.shouldBatch;
     // The client's fetchOptions and the request's .option(...) values, merged by the SDK.
@@ -114,7 +115,7 @@ export class BatchingMiddleware implements Middleware {
       body: fetchOptions.body,
       signal: fetchOptions.signal ?? undefined,
       groupKey: groupKeyOf(context, transportOptions, middlewareOptions),
-      batching: perRequest instanceof BatchingOptions ? perRequest : undefined,
+      batching: perRequest,
       extraHosts: context.customHosts,
       followRedirects: fetchOptions.redirect !== "manual" && !(redirect && redirect.maxRedirects === 0),
       shouldBatch: shouldBatch && (() => shouldBatch({ url, method, headers: { ...headers }, context })),

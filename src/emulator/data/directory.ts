@@ -41,16 +41,26 @@ interface Mailbox {
 
 /** Fields a caller may set when creating a message. */
 export interface NewMessage {
+  /** Subject line (default empty). */
   subject?: string;
-  body?: { contentType?: "text" | "html"; content?: string };
+  /** Body (default empty text). */
+  body?: {
+    /** "text" (default) or "html". */
+    contentType?: "text" | "html";
+    /** The body itself. */
+    content?: string;
+  };
+  /** Read flag (default false). */
   isRead?: boolean;
 }
 
+/** The emulator's data: users, groups, mailboxes, drives and photos, generated from the seed. */
 export class Directory {
   /** All users in id order; `users[0]` is `/me`. */
   readonly users: readonly UserRecord[];
   /** All groups in id order. */
   readonly groups: readonly GroupRecord[];
+  /** The sizes the data was generated with. */
   readonly shape: Readonly<DataShape>;
 
   private readonly seed: number;
@@ -94,10 +104,12 @@ export class Directory {
     return this.usersByKey.get(idOrUpn.toLowerCase())?.user;
   }
 
+  /** The group with this id (case-insensitive), if any. */
   findGroup(id: string): GroupRecord | undefined {
     return this.groupsById.get(id.toLowerCase());
   }
 
+  /** Whether the user (by id or userPrincipalName) is a member of the group. */
   isMember(group: GroupRecord, userId: string): boolean {
     return this.memberSets.get(group.id)?.has(userId) ?? false;
   }
@@ -117,10 +129,12 @@ export class Directory {
     return mailbox ? [...mailbox.messages.values()] : [];
   }
 
+  /** A message of the user's mailbox, if it exists. */
   findMessage(userId: string, id: string): MessageRecord | undefined {
     return this.mailbox(userId)?.messages.get(id.toLowerCase());
   }
 
+  /** Creates a message in the user's mailbox, as POST /users/{id}/messages does, and returns it. */
   addMessage(userId: string, input: NewMessage): MessageRecord {
     const mailbox = this.mailbox(userId);
     if (!mailbox) throw new Error(`Unknown user ${userId}`);
@@ -139,6 +153,7 @@ export class Directory {
     return message;
   }
 
+  /** Deletes a message; false when there was none. */
   deleteMessage(userId: string, id: string): boolean {
     return this.mailbox(userId)?.messages.delete(id.toLowerCase()) ?? false;
   }
@@ -149,6 +164,7 @@ export class Directory {
     return drive ? [...drive.values()] : [];
   }
 
+  /** A file of the user's drive, if it exists. */
   findDriveItem(userId: string, id: string): DriveItemRecord | undefined {
     return this.drive(userId)?.get(id.toLowerCase());
   }
@@ -169,6 +185,7 @@ export class Directory {
     return this.photos.get(entry.user.id) ?? generatePhoto(this.seed, entry.index);
   }
 
+  /** Replaces the user's photo, as PUT /users/{id}/photo/$value does. */
   setPhoto(userId: string, photo: PhotoRecord): void {
     this.photos.set(this.requireUser(userId).id, photo);
   }
