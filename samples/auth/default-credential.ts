@@ -12,33 +12,12 @@
  * SDK's AuthenticationHandler asks for a token only for Graph's https hosts, so on the emulator's
  * http loopback it is not even called.
  */
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
-import { Client } from "@microsoft/microsoft-graph-client";
-import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
-import { BatchingMiddleware, createBatchingMiddlewareChain } from "../../src";
-import { directoryReport } from "./fanout";
-import { emulator, GRAPH_SCOPES, print, stubCredential, useEmulator } from "./harness";
+import { DefaultAzureCredential } from "@azure/identity";
+import { runWithV3Client } from "./v3-client";
 
-async function main(): Promise<void> {
-  let credential: TokenCredential;
-  // DefaultAzureCredential finds its own configuration; it fails, with its own message, at the
-  // first token request when there is none.
-  credential = useEmulator ? stubCredential : new DefaultAzureCredential();
-  const running = useEmulator ? await emulator() : undefined;
-  try {
-    const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: GRAPH_SCOPES });
-    // On the emulator, its loopback host must be named to be batched; on Graph nothing changes.
-    const middleware = createBatchingMiddlewareChain(authProvider, running ? { hosts: [`127.0.0.1:${running.port}`] } : {});
-    const client = Client.initWithMiddleware({ middleware, ...(running ? { baseUrl: running.url } : {}) });
-    const report = await directoryReport(client);
-    const stats = (middleware[0] as BatchingMiddleware).stats();
-    print("default credential", report, running, stats.requestsBatched + stats.requestsUnbatched);
-  } finally {
-    await running?.close();
-  }
-}
-
-main().catch((error) => {
+// DefaultAzureCredential finds its own configuration; it fails, with its own message, at the
+// first token request when there is none.
+runWithV3Client("default credential", () => new DefaultAzureCredential()).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -2,7 +2,7 @@
  * What the samples share besides the work itself: the command line (`--emulator`), the
  * environment variables, and the stand-ins for the emulator run.
  */
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import { startEmulator, type Emulator } from "../../src/emulator";
 
 /** Graph's scope for application permissions: whatever the app registration was granted. */
@@ -22,6 +22,12 @@ export function requireEnv<T extends string>(...names: T[]): Record<T, string> {
     values[name] = value;
   }
   return values;
+}
+
+/** An app's client secret, from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. */
+export function secretCredential(): TokenCredential {
+  const env = requireEnv("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET");
+  return new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET);
 }
 
 /** A credential for the emulator, which checks no token: it hands out a fixed one. */

@@ -13,10 +13,9 @@
  * Kiota's packages are ES modules only; Node 20.19+ can require() them, which is how this file,
  * run by ts-node as CommonJS, loads them.
  */
-import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { BatchingHandler } from "../../src/adapters/kiota";
 import { directoryReportKiota } from "./fanout";
-import { emulator, GRAPH_SCOPES, print, requireEnv, stubCredential, useEmulator } from "./harness";
+import { emulator, GRAPH_SCOPES, print, secretCredential, stubCredential, useEmulator } from "./harness";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { AzureIdentityAuthenticationProvider } = require("@microsoft/kiota-authentication-azure");
@@ -27,12 +26,7 @@ require("@microsoft/msgraph-sdk-users");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 async function main(): Promise<void> {
-  let credential: TokenCredential;
-  if (useEmulator) credential = stubCredential;
-  else {
-    const env = requireEnv("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET");
-    credential = new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET);
-  }
+  const credential = useEmulator ? stubCredential : secretCredential();
   const running = useEmulator ? await emulator() : undefined;
   try {
     const allowedHosts = running ? new Set(["127.0.0.1"]) : undefined; // default: Graph's hosts
