@@ -274,7 +274,7 @@ export class BatchingEngine {
       const carrierAbort = new AbortController();
       const carrier = this.pending(first.seq, { ...first, signal: carrierAbort.signal }, noop, noop, first.issuedAt);
       carrier.carrierAbort = carrierAbort;
-      carrier.carrierAbort.signal.addEventListener("abort", () => this.abort(carrier), { once: true });
+      carrierAbort.signal.addEventListener("abort", () => this.abort(carrier), { once: true });
       carrier.sharers = sharers;
       for (const sharer of sharers) {
         sharer.state = "sharing";
@@ -469,7 +469,6 @@ export class BatchingEngine {
       if (!this.finish(member)) return;
       for (const sharer of member.sharers) {
         if (sharer.state === "settled") continue;
-        sharer.attempts = member.attempts;
         this.deliver(sharer, sub);
       }
       return;
@@ -515,11 +514,10 @@ export class BatchingEngine {
   private succeed(member: Pending, response: Response): void {
     if (!this.finish(member)) return;
     if (member.sharers) {
+      // Carriers are answered through deliver() (never sent alone, never followed themselves);
+      // this keeps any other path from leaving their sharers waiting.
       const live = member.sharers.filter((sharer) => sharer.state !== "settled");
-      live.forEach((sharer, index) => {
-        sharer.attempts = member.attempts;
-        this.succeed(sharer, index === live.length - 1 ? response : response.clone());
-      });
+      live.forEach((sharer, index) => this.succeed(sharer, index === live.length - 1 ? response : response.clone()));
       return;
     }
     member.resolve(response);
@@ -532,7 +530,6 @@ export class BatchingEngine {
     if (member.sharers) {
       for (const sharer of member.sharers) {
         if (sharer.state === "settled") continue;
-        sharer.attempts = member.attempts;
         this.fail(sharer, error);
       }
       return;
