@@ -12,6 +12,7 @@ import {
   RedirectHandler,
   RetryHandler,
 } from "@microsoft/microsoft-graph-client";
+import http from "node:http";
 import { Agent, ProxyAgent } from "undici";
 import { BatchingMiddleware, createBatchingMiddlewareChain } from "../../src";
 import { createBatchingFetch } from "../../src/adapters/fetch";
@@ -110,12 +111,14 @@ describe("the v3 client behind a forward proxy", () => {
 });
 
 describe("requests whose transport options differ never share a $batch", () => {
-  test("two clients on one chain with different dispatchers: each $batch holds one client's requests and carries its dispatcher", async () => {
+  test("two clients on one chain with different agents: each $batch holds one client's requests and carries its agent", async () => {
     emulator = await startEmulator();
     const { middleware, recorder } = recordedChain();
+    // An undici dispatcher for Node's fetch, and an http.Agent as node-fetch (and Microsoft's proxy docs) use.
     const [agentA, agentB] = [dispatcher(new Agent()), dispatcher(new Agent())];
-    const clientA = Client.initWithMiddleware({ baseUrl: emulator.url, middleware, fetchOptions: { dispatcher: agentA } as RequestInit });
-    const clientB = Client.initWithMiddleware({ baseUrl: emulator.url, middleware, fetchOptions: { dispatcher: agentB } as RequestInit });
+    const [httpAgentA, httpAgentB] = [new http.Agent(), new http.Agent()];
+    const clientA = Client.initWithMiddleware({ baseUrl: emulator.url, middleware, fetchOptions: { dispatcher: agentA, agent: httpAgentA } as RequestInit });
+    const clientB = Client.initWithMiddleware({ baseUrl: emulator.url, middleware, fetchOptions: { dispatcher: agentB, agent: httpAgentB } as RequestInit });
     const ids = emulator.directory.users.slice(0, 16).map((u) => u.id);
     // Interleaved, in one tick.
     const results = await Promise.all(ids.map((id, i) => (i % 2 ? clientB : clientA).api(`/users/${id}`).get()));
@@ -126,6 +129,7 @@ describe("requests whose transport options differ never share a $batch", () => {
     for (const batch of batches) {
       const owner = batch.options.dispatcher === agentA ? 0 : 1;
       expect(batch.options.dispatcher).toBe(owner === 0 ? agentA : agentB);
+      expect(batch.options.agent).toBe(owner === 0 ? httpAgentA : httpAgentB);
       expect(batch.subUrls).toEqual(ids.filter((_, i) => i % 2 === owner).map((id) => `/users/${id}`));
     }
   });
