@@ -65,6 +65,30 @@ test("a throttled directory request holds the directory requests issued after it
   expect(mailbox).toBeLessThan(500);
 });
 
+test("a 429 delivered to its caller (retries spent) still pauses its scope; one whose Retry-After is beyond maxDelayMs does not", async () => {
+  const refusals: Record<string, number> = { "/users/hot/messages/1": 1, "/users/other/messages/long": 600 };
+  const server = scriptedBatches((sub) => (refusals[sub.url] !== undefined ? throttled(refusals[sub.url]) : okBody(sub)));
+  const client = batchedClient({ retry: { maxRetries: 0, maxDelayMs: 60_000 } });
+  const refused = await Promise.allSettled([client.api("/users/hot/messages/1").get(), client.api("/users/cool/messages/1").get()]);
+  expect(refused.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+  expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 429 });
+  const start = Date.now();
+  const timed = (url: string) => client.api(url).get().then(() => Date.now() - start);
+  const [hot, cool] = await Promise.all([timed("/users/hot/messages/2"), timed("/users/cool/messages/2")]);
+  // The caller got its 429 at once; the request after it waited out the Retry-After it carried...
+  expect(hot).toBeGreaterThanOrEqual(850);
+  // ...and only its own scope did.
+  expect(cool).toBeLessThan(500);
+  expect(server.sent("GET", "/users/hot/messages/2")).toBe(1);
+
+  // A wait the caller itself would not be made to take (600 s > maxDelayMs) is not imposed on others.
+  const long = await Promise.allSettled([client.api("/users/other/messages/long").get(), client.api("/users/cool/messages/3").get()]);
+  expect((long[0] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 429 });
+  const again = Date.now();
+  await Promise.all([client.api("/users/other/messages/after").get(), client.api("/users/cool/messages/4").get()]);
+  expect(Date.now() - again).toBeLessThan(500);
+});
+
 test("held requests leave together in full batches when their scope reopens, oldest first", async () => {
   // The first batch of 20 directory requests is throttled whole.
   const server = scriptedBatches((sub, attempt, batchIndex) => (batchIndex === 0 && attempt === 0 ? throttled(1) : okBody(sub)));

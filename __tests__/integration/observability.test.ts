@@ -2,7 +2,7 @@
  * Seeing into the middleware (issue 10): onEvent, stats(), the log, through the real v3 client
  * against the emulator.
  */
-import { Client, GraphError } from "@microsoft/microsoft-graph-client";
+import { Client, GraphError, type Context } from "@microsoft/microsoft-graph-client";
 import {
   BatchingMiddleware,
   createBatchingMiddlewareChain,
@@ -106,6 +106,38 @@ describe("onEvent", () => {
     ]);
   });
 
+  test("a Request object goes as it is, and is seen: unbatched (request-object), settled, counted", async () => {
+    emulator = await startEmulator();
+    const me = emulator.directory.users[0].id;
+    const url = `${emulator.url}/v1.0/users/${me}`;
+    const events: BatchingEvent[] = [];
+    const graphFetch = createBatchingFetch(fetch, { hosts: [`127.0.0.1:${emulator.port}`], onEvent: (e) => events.push(e) });
+    const [byRequest, byUrl, missing] = await Promise.all([graphFetch(new Request(url)), graphFetch(url), graphFetch(new Request(`${url}x`), { method: "get" })]);
+    expect((await byRequest.json()).id).toBe(me);
+    expect((await byUrl.json()).id).toBe(me);
+    expect(missing.status).toBe(404);
+    expect(of(events, "unbatched")).toEqual([
+      { type: "unbatched", url, method: "GET", reason: "request-object" },
+      { type: "unbatched", url: `${url}x`, method: "GET", reason: "request-object" },
+      { type: "unbatched", url, method: "GET", reason: "alone" },
+    ]);
+    expect(of(events, "settled").map((e) => [e.url, e.status, e.batched])).toEqual(
+      expect.arrayContaining([[url, 200, false], [`${url}x`, 404, false], [url, 200, false]]),
+    );
+    expect(graphFetch.stats()).toMatchObject({ requestsUnbatched: 3, requestsBatched: 0, batchesSent: 0 });
+
+    // The v3 middleware, handed a Request object by the client's HTTP layer: the same.
+    const { chain, events: v3Events, middleware } = observed();
+    const context: Context = { request: new Request(url), options: { headers: {} } };
+    await chain[0].execute(context);
+    expect((await context.response!.json()).id).toBe(me);
+    expect(v3Events).toEqual([
+      { type: "unbatched", url, method: "GET", reason: "request-object" },
+      { type: "settled", url, method: "GET", status: 200, attempts: 1, batched: false },
+    ]);
+    expect(middleware.stats().requestsUnbatched).toBe(1);
+  });
+
   test("a throttled scope: scope-paused, scope-resumed, throttled and retried counts, attempts 2, limit-changed", async () => {
     // Three tokens for the mailbox: of five requests, two are refused, and pass when retried.
     emulator = await startEmulator({ scopedThrottle: { mailboxConcurrency: 0, buckets: { "mailbox:u-0002": { capacity: 3, refillPerSecond: 50, retryAfterSeconds: 1 } } } });
@@ -132,6 +164,23 @@ describe("onEvent", () => {
     // The second batch was clean: the window grew by one.
     expect(of(events, "limit-changed")).toContainEqual({ type: "limit-changed", limit: 33 });
     expect(middleware.stats()).toMatchObject({ retries: 2, batchesSent: 2, requestsBatched: 10, queued: 0, inFlight: 0, pausedScopes: 0 });
+  });
+
+  test("scope-resumed goes out when the pause ends, even when no request waits on the scope any more", async () => {
+    // No retries: the two refused callers get their 429 at once, and nothing is left to wake the scope.
+    emulator = await startEmulator({ scopedThrottle: { mailboxConcurrency: 0, buckets: { "mailbox:u-0002": { capacity: 3, refillPerSecond: 50, retryAfterSeconds: 1 } } } });
+    const { client, events, middleware } = observed({ retry: { maxRetries: 0 } });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => client.api(`/users/u-0002/messages?$top=${i + 1}`).get()));
+    expect(outcomes.filter((o) => o.status === "rejected").map((o) => ((o as PromiseRejectedResult).reason as GraphError).statusCode)).toEqual([429, 429]);
+    expect(of(events, "scope-paused")).toEqual([{ type: "scope-paused", scope: "mailbox:u-0002", retryAfterMs: expect.any(Number) }]);
+    expect(of(events, "scope-resumed")).toEqual([]);
+    expect(middleware.stats().pausedScopes).toBe(1);
+
+    const pausedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, of(events, "scope-paused")[0].retryAfterMs + 300));
+    expect(of(events, "scope-resumed")).toEqual([{ type: "scope-resumed", scope: "mailbox:u-0002" }]);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(900);
+    expect(middleware.stats().pausedScopes).toBe(0);
   });
 
   test("events carry no token and no body", async () => {

@@ -14,9 +14,9 @@ import { parseRetryAfter } from "./retry";
 import { BatchReport, Schedule, Ticket } from "./schedule";
 import { throttlingScopeOf, ThrottlingScope } from "./scope";
 import { sendBatch } from "./send";
-import { Decision, Member, planSettlement } from "./settle";
+import { Decision, Member, planSettlement, refusalPause } from "./settle";
 import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from "./target";
-import type { BatchTransport, EngineRequest } from "./types";
+import type { BatchTransport, EngineRequest, SoloExchange } from "./types";
 import { abortReason, BatchError, MissingResponseError } from "../errors";
 import type { ResolvedOptions } from "../options";
 import { getHeader } from "../utils/headers";
@@ -85,6 +85,9 @@ export class BatchingEngine {
   /** Set while held requests wait for a pause or a pacing period to end. */
   private wakeTimer?: ReturnType<typeof setTimeout>;
   private wakeAt = Infinity;
+  /** Set while a paused scope's scope-resumed is due (only when someone listens). */
+  private resumeTimer?: ReturnType<typeof setTimeout>;
+  private resumeAt = Infinity;
   private seq = 0;
   /** onEvent and the log; undefined when nobody listens, and then no event is ever built. */
   private readonly emit?: (event: BatchingEvent) => void;
@@ -130,8 +133,12 @@ export class BatchingEngine {
     };
   }
 
-  /** A request that does not go in a batch: down the chain as it is, watched if someone listens. */
-  private sendUnbatched(request: EngineRequest, reason: UnbatchedReason): Promise<Response> {
+  /**
+   * A request that does not go in a batch: sent as it is, counted, and watched if someone listens.
+   * Adapters call it for what they cannot hand over (a `Request` object, whose body and transport
+   * options they cannot all read), so that no request escapes the events or `stats()`.
+   */
+  sendUnbatched(request: Pick<EngineRequest, "url" | "method"> & { readonly solo: Pick<SoloExchange, "send"> }, reason: UnbatchedReason): Promise<Response> {
     this.counts.requestsUnbatched++;
     const emit = this.emit;
     if (!emit) return request.solo.send();
@@ -308,6 +315,7 @@ export class BatchingEngine {
           this.pump();
         });
     }
+    if (this.emit) this.watchResumes();
     const wake = this.schedule.wakeAt();
     if (wake === undefined || wake >= this.wakeAt) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
@@ -317,6 +325,27 @@ export class BatchingEngine {
       this.wakeAt = Infinity;
       this.pump();
     }, Math.max(0, wake - Date.now()));
+  }
+
+  /**
+   * scope-resumed goes out when the pause ends, not when the scope's next request happens to be
+   * considered: its callers may all have had their 429 already, and a listener showing paused
+   * scopes would then show one paused for ever. The timer is unref'd: it holds no caller, so it
+   * must not keep a Node process alive (a held request keeps the wake timer, which is not).
+   */
+  private watchResumes(): void {
+    this.schedule.resumeDue();
+    const at = this.schedule.resumeAt();
+    if (at === undefined || at >= this.resumeAt) return;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeAt = at;
+    const timer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.resumeAt = Infinity;
+      this.watchResumes();
+    }, Math.max(0, at - Date.now()));
+    (timer as { unref?: () => void }).unref?.();
+    this.resumeTimer = timer;
   }
 
   private async dispatch(ticket: Ticket<Pending>): Promise<BatchReport<Pending>> {
@@ -393,9 +422,9 @@ export class BatchingEngine {
     } catch (error) {
       this.fail(pending, error);
     }
-    const delayMs = response?.status === 429 ? (parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? 0) : 0;
-    return delayMs > 0
-      ? { throttled: [{ member: pending, delayMs }], accepted: [], outerThrottled: false }
+    const { pauseMs } = response ? refusalPause(response.status, parseRetryAfter(response.headers.get("retry-after"), Date.now()), this.options.retry) : {};
+    return pauseMs !== undefined
+      ? { throttled: [{ member: pending, delayMs: pauseMs }], accepted: [], outerThrottled: false }
       : { throttled: [], accepted: [pending], outerThrottled: false };
   }
 
@@ -408,6 +437,7 @@ export class BatchingEngine {
       member.batch = undefined;
       const decision = decisions[index];
       if (decision.kind === "retry" && decision.throttled) throttled.push({ member, delayMs: decision.delayMs });
+      else if (decision.kind === "deliver" && decision.pauseMs !== undefined) throttled.push({ member, delayMs: decision.pauseMs });
       else accepted.push(member);
       if (member.state === "settled") return; // aborted while in flight
       switch (decision.kind) {

@@ -19,9 +19,12 @@
  * - `too-large`: its body is over `maxBodyBytes`;
  * - `body`: its body cannot travel in a batch faithfully (a stream, FormData, no Content-Type,
  *   JSON that does not parse, …);
- * - `alone`: it was the only request of its window, and a batch of one costs the same round trip.
+ * - `alone`: it was the only request of its window, and a batch of one costs the same round trip;
+ * - `request-object`: it was issued as a `Request` object rather than a URL and options: its body
+ *   stream and some of its options (an undici `dispatcher`, say) cannot be read back, so it goes as
+ *   it is rather than risk travelling differently.
  */
-export type UnbatchedReason = "opted-out" | "not-graph" | "batch-endpoint" | "should-batch" | "too-large" | "body" | "alone";
+export type UnbatchedReason = "opted-out" | "not-graph" | "batch-endpoint" | "should-batch" | "too-large" | "body" | "alone" | "request-object";
 
 /** A request was sent on its own. */
 export interface UnbatchedEvent {

@@ -151,6 +151,8 @@ export class Schedule<T extends Schedulable> {
   /** A slot freed while the rest of its wave is out waits until then (see Waves above). */
   private holdUntil = 0;
   private holdWave?: Wave;
+  /** Scopes whose scope-paused went out and whose scope-resumed has not (see resumeAt). */
+  private readonly paused = new Set<ScopeState>();
 
   constructor(private readonly options: ScheduleOptions) {
     this.now = options.now ?? Date.now;
@@ -224,6 +226,22 @@ export class Schedule<T extends Schedulable> {
     return Number.isFinite(wake) ? wake : undefined;
   }
 
+  /**
+   * When the next pause ends, for scope-resumed to go out on time even when nothing waits on the
+   * scope (its callers were answered with the 429): undefined when no scope is paused.
+   */
+  resumeAt(): number | undefined {
+    let at: number | undefined;
+    for (const state of this.paused) at = at === undefined ? state.pausedUntil : Math.min(at, state.pausedUntil);
+    return at;
+  }
+
+  /** Ends the pauses whose time has come (and starts their pacing, as a take would). */
+  resumeDue(): void {
+    const now = this.now();
+    for (const state of this.paused) this.refresh(state, now);
+  }
+
   /** A batch's answer is in: release what it held, learn from it. */
   complete(ticket: Ticket<T>, report: BatchReport<T>): void {
     const now = this.now();
@@ -259,6 +277,8 @@ export class Schedule<T extends Schedulable> {
     if (pausedNow) {
       for (const state of pausedNow) {
         state.paused = true;
+        // Watched only for a listener, which the engine then wakes at resumeAt: the set drains.
+        if (onChange) this.paused.add(state);
         onChange?.({ type: "scope-paused", scope: state.name, retryAfterMs: state.pausedUntil - now });
       }
     }
@@ -383,6 +403,7 @@ export class Schedule<T extends Schedulable> {
     if (now < state.pausedUntil) return;
     if (state.paused) {
       state.paused = false;
+      this.paused.delete(state);
       this.options.onChange?.({ type: "scope-resumed", scope: state.name });
     }
     if (state.throttled) {

@@ -31,7 +31,11 @@ export type BatchOutcome =
   | { kind: "malformed"; status: number; reason: string };
 
 export type Decision =
-  | { kind: "deliver"; response: SubResponse }
+  /**
+   * `pauseMs`: a refusal the caller gets as it is because its retries are spent; its scope still
+   * waits that long, as the service's "slow down" holds for the requests after this one too.
+   */
+  | { kind: "deliver"; response: SubResponse; pauseMs?: number }
   /**
    * `throttled`: the service refused it for its scope (a 429, or a Retry-After): the scope waits
    * `delayMs`. Otherwise (a 503/504 without Retry-After, a missing answer) only this request waits.
@@ -148,11 +152,20 @@ function planFromResponses(
 }
 
 function decideForResponse(member: Member, response: SubResponse, options: SettleOptions): Decision {
-  if (!isRetryable(member.method, response.status) || member.attempts > member.maxRetries) {
-    return { kind: "deliver", response };
-  }
+  if (!isRetryable(member.method, response.status)) return { kind: "deliver", response };
   const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
+  if (member.attempts > member.maxRetries) return { kind: "deliver", response, ...refusalPause(response.status, retryAfter, options) };
   const delayMs = retryAfter ?? backoffDelay(member.attempts, options.baseDelayMs, options.random);
   if (delayMs > options.maxDelayMs) return { kind: "deliver", response };
   return { kind: "retry", delayMs, throttled: response.status === 429 || retryAfter !== undefined };
+}
+
+/**
+ * The pause a refusal delivered to its caller still asks of its scope: a 429 (or a 503 with
+ * Retry-After) whose Retry-After is within `maxDelayMs`. A longer wait is not imposed on the
+ * requests after it, as it is not on the caller itself.
+ */
+export function refusalPause(status: number, retryAfterMs: number | undefined, options: Pick<SettleOptions, "maxDelayMs">): { pauseMs?: number } {
+  const refused = status === 429 || status === 503;
+  return refused && retryAfterMs !== undefined && retryAfterMs > 0 && retryAfterMs <= options.maxDelayMs ? { pauseMs: retryAfterMs } : {};
 }

@@ -65,8 +65,11 @@ export function createBatchingFetch(fetchImpl: typeof fetch = globalThis.fetch, 
   const engine = new BatchingEngine(resolved);
 
   const batchingFetch = function batchingFetch(input: string | URL | Request, init: BatchingRequestInit = {}): Promise<Response> {
-    // A Request object carries its own body stream and options: it goes as it is.
-    if (typeof input !== "string" && !(input instanceof URL)) return fetchImpl(input, init);
+    // A Request object carries its own body stream and options, not all readable: it goes as it is.
+    if (typeof input !== "string" && !(input instanceof URL)) {
+      const request = { url: input.url, method: (init.method ?? input.method).toUpperCase(), solo: { send: () => fetchImpl(input, init) } };
+      return engine.sendUnbatched(request, "request-object");
+    }
     const { batching, ...requestInit } = init;
     const url = String(input);
     const method = (requestInit.method ?? "GET").toUpperCase();

@@ -91,8 +91,13 @@ export class BatchingMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     const next = this.next;
     if (!next) throw new Error("BatchingMiddleware sends through the rest of the chain: it cannot be the last middleware");
-    // Request objects are not rewritten: they pass through as they are.
-    if (typeof context.request !== "string") return next.execute(context);
+    // Request objects are not rewritten (their body and options are not all readable): they pass
+    // through as they are, seen in the events and stats like any request.
+    if (typeof context.request !== "string") {
+      const { url, method } = context.request;
+      context.response = await this.engine.sendUnbatched({ url, method: (context.options?.method ?? method).toUpperCase(), solo: { send: () => run(next, context) } }, "request-object");
+      return;
+    }
     context.response = await this.engine.submit(this.toEngineRequest(next, context, context.request));
   }
 
