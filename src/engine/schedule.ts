@@ -236,10 +236,13 @@ export class Schedule<T extends Schedulable> {
     return at;
   }
 
-  /** Ends the pauses whose time has come (and starts their pacing, as a take would). */
+  /**
+   * Says so of the pauses whose time has come. Only the event: the scope's pacing starts when it is
+   * next considered, as without a listener (observing must not change the schedule).
+   */
   resumeDue(): void {
     const now = this.now();
-    for (const state of this.paused) this.refresh(state, now);
+    for (const state of this.paused) if (now >= state.pausedUntil) this.resumed(state);
   }
 
   /** A batch's answer is in: release what it held, learn from it. */
@@ -398,14 +401,16 @@ export class Schedule<T extends Schedulable> {
     }
   }
 
+  private resumed(state: ScopeState): void {
+    state.paused = false;
+    this.paused.delete(state);
+    this.options.onChange?.({ type: "scope-resumed", scope: state.name });
+  }
+
   /** Refills a paced scope's tokens; ends a pause or a pacing period whose time has come. */
   private refresh(state: ScopeState, now: number): void {
     if (now < state.pausedUntil) return;
-    if (state.paused) {
-      state.paused = false;
-      this.paused.delete(state);
-      this.options.onChange?.({ type: "scope-resumed", scope: state.name });
-    }
+    if (state.paused) this.resumed(state);
     if (state.throttled) {
       // The pause is over. After a first refusal, the scope may send at the rate the service took
       // requests on during the burst, and probes upwards (doubling per clean period): a burst
