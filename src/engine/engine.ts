@@ -19,6 +19,7 @@ import { batchUrl, isBatchableHost, isBatchEndpoint, parseTarget, Target } from 
 import type { BatchTransport, EngineRequest, SoloExchange } from "./types";
 import { abortReason, BatchError, MissingResponseError } from "../errors";
 import type { ResolvedOptions } from "../options";
+import { Alarm } from "../utils/alarm";
 import { getHeader } from "../utils/headers";
 import { isRedirectStatus } from "../utils/status";
 
@@ -83,11 +84,12 @@ export class BatchingEngine {
   /** Units waiting for a batch slot, throttling scopes and the batches in flight (schedule.ts). */
   private readonly schedule: Schedule<Pending>;
   /** Set while held requests wait for a pause or a pacing period to end. */
-  private wakeTimer?: ReturnType<typeof setTimeout>;
-  private wakeAt = Infinity;
-  /** Set while a paused scope's scope-resumed is due (only when someone listens). */
-  private resumeTimer?: ReturnType<typeof setTimeout>;
-  private resumeAt = Infinity;
+  private readonly wake = new Alarm(() => this.pump());
+  /**
+   * Set while a paused scope's scope-resumed is due (only when someone listens). Unref'd: it holds
+   * no caller (a held request keeps the wake alarm, which is not unref'd).
+   */
+  private readonly resume = new Alarm(() => this.watchResumes(), true);
   private seq = 0;
   /** onEvent and the log; undefined when nobody listens, and then no event is ever built. */
   private readonly emit?: (event: BatchingEvent) => void;
@@ -316,36 +318,17 @@ export class BatchingEngine {
         });
     }
     if (this.emit) this.watchResumes();
-    const wake = this.schedule.wakeAt();
-    if (wake === undefined || wake >= this.wakeAt) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeAt = wake;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = Infinity;
-      this.pump();
-    }, Math.max(0, wake - Date.now()));
+    this.wake.setFor(this.schedule.wakeAt());
   }
 
   /**
    * scope-resumed goes out when the pause ends, not when the scope's next request happens to be
    * considered: its callers may all have had their 429 already, and a listener showing paused
-   * scopes would then show one paused for ever. The timer is unref'd: it holds no caller, so it
-   * must not keep a Node process alive (a held request keeps the wake timer, which is not).
+   * scopes would then show one paused for ever.
    */
   private watchResumes(): void {
     this.schedule.resumeDue();
-    const at = this.schedule.resumeAt();
-    if (at === undefined || at >= this.resumeAt) return;
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeAt = at;
-    const timer = setTimeout(() => {
-      this.resumeTimer = undefined;
-      this.resumeAt = Infinity;
-      this.watchResumes();
-    }, Math.max(0, at - Date.now()));
-    (timer as { unref?: () => void }).unref?.();
-    this.resumeTimer = timer;
+    this.resume.setFor(this.schedule.resumeAt());
   }
 
   private async dispatch(ticket: Ticket<Pending>): Promise<BatchReport<Pending>> {

@@ -77,8 +77,6 @@ interface ScopeState {
   /** The scope's key (`mailbox:…`, `directory`), for events. */
   readonly name: string;
   readonly cap?: number;
-  /** A scope-paused event went out and its scope-resumed has not yet. */
-  paused: boolean;
   /** No request of the scope leaves before this time. */
   pausedUntil: number;
   /** Requests allowed per period once the scope has been throttled; undefined: not paced. */
@@ -277,12 +275,11 @@ export class Schedule<T extends Schedulable> {
       }
     }
     const onChange = this.options.onChange;
-    if (pausedNow) {
+    if (pausedNow && onChange) {
+      // Watched only for a listener, which the engine then wakes at resumeAt: the set drains.
       for (const state of pausedNow) {
-        state.paused = true;
-        // Watched only for a listener, which the engine then wakes at resumeAt: the set drains.
-        if (onChange) this.paused.add(state);
-        onChange?.({ type: "scope-paused", scope: state.name, retryAfterMs: state.pausedUntil - now });
+        this.paused.add(state);
+        onChange({ type: "scope-paused", scope: state.name, retryAfterMs: state.pausedUntil - now });
       }
     }
     if (this.scopes.size > MAX_SCOPES) this.prune(now);
@@ -318,7 +315,7 @@ export class Schedule<T extends Schedulable> {
     let state = this.scopes.get(key);
     if (!state) {
       const now = this.now();
-      state = { name: member.scope.key, cap: member.scope.maxConcurrent, paused: false, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, lastGood: undefined, probing: false, cleanPeriods: 0, accepted: 0, throttled: false, load: 0 };
+      state = { name: member.scope.key, cap: member.scope.maxConcurrent, pausedUntil: 0, budget: undefined, tokens: 0, tokensAt: now, periodMs: 0, periodStart: now, sent: 0, wanting: false, lastGood: undefined, probing: false, cleanPeriods: 0, accepted: 0, throttled: false, load: 0 };
       this.scopes.set(key, state);
     }
     return state;
@@ -402,7 +399,6 @@ export class Schedule<T extends Schedulable> {
   }
 
   private resumed(state: ScopeState): void {
-    state.paused = false;
     this.paused.delete(state);
     this.options.onChange?.({ type: "scope-resumed", scope: state.name });
   }
@@ -410,7 +406,7 @@ export class Schedule<T extends Schedulable> {
   /** Refills a paced scope's tokens; ends a pause or a pacing period whose time has come. */
   private refresh(state: ScopeState, now: number): void {
     if (now < state.pausedUntil) return;
-    if (state.paused) this.resumed(state);
+    if (this.paused.size > 0 && this.paused.has(state)) this.resumed(state);
     if (state.throttled) {
       // The pause is over. After a first refusal, the scope may send at the rate the service took
       // requests on during the burst, and probes upwards (doubling per clean period): a burst
